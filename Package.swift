@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+// dnnplace: places DNN layers on heterogeneous devices (see README.md).
+import PackageDescription
+
+let package = Package(
+    name: "dnnplace",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "dnnplace", targets: ["dnnplace"]),
+        .executable(name: "dnnplace-benchmarks", targets: ["Benchmarks"]),
+        .library(name: "PlacementModel", targets: ["PlacementModel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The problem model: formats, validation, compact graph, evaluator. Knows no solver.
+        .target(name: "PlacementModel"),
+        // Readable and machine-readable output: tables, result objects.
+        .target(name: "Reports", dependencies: ["PlacementModel"]),
+        // Inputs from elsewhere: generators (and later ONNX, catalogs, foreign formats).
+        .target(name: "Ingest", dependencies: ["PlacementModel"]),
+        .executableTarget(
+            name: "dnnplace",
+            dependencies: [
+                "PlacementModel",
+                "Reports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Figures for results/: `swift run -c release dnnplace-benchmarks <name>`.
+        .executableTarget(
+            name: "Benchmarks",
+            dependencies: [
+                "PlacementModel", "Ingest", "Reports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "PlacementModelTests", dependencies: ["PlacementModel"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+        .testTarget(name: "dnnplaceTests", dependencies: ["dnnplace"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import PlacementModel
+import Reports
+
+/// Runs a command body and turns bad input into the SPEC §7 exit status 1, with every
+/// diagnostic on standard error, instead of a crash or a stack trace.
+func reportingInputErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as InputError {
+        printError(error.diagnostics.map { "error: \($0)" }.joined(separator: "\n"))
+        throw ExitCode(1)
+    }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// Writes text to a file, or throws an InputError naming it.
+func write(_ text: String, to path: String) throws {
+    do {
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    } catch {
+        throw InputError(file: path, "cannot write the file: \(error.localizedDescription)")
+    }
+}
+
+/// Prints a report as SPEC §7 JSON or as text, and exits with the status's code.
+func emit(_ report: PlanReport, json: Bool) throws {
+    print(json ? report.json.serialized(pretty: true) : report.text())
+    let code = report.status.exitCode
+    if code != 0 { throw ExitCode(code) }
+}

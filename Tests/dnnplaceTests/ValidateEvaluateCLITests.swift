@@ -1,0 +1,73 @@
+import Foundation
+import PlacementModel
+import Testing
+
+@Suite struct ValidateEvaluateCLITests {
+    @Test func bundledInstancesValidate() throws {
+        for name in ["tiny.json", "cnn-cpu-2gpu.json", "quantized-chain.json"] {
+            let run = try dnnplace("validate", instancePath(name))
+            #expect(run.status == 0, "\(name): \(run.stderr)")
+            #expect(run.stdout.contains("valid"))
+        }
+    }
+
+    @Test func badInstanceExitsOneNamingFileAndPath() throws {
+        let path = try temporaryFile(#"{"devices": [{"name": "d", "kind": "k"}], "layers": [{"name": "a", "costs": {"k": {"fp32": -2}}}]}"#)
+        let run = try dnnplace("validate", path)
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("error: \(path): layers[0].costs.k.fp32: must not be negative, found -2"))
+        #expect(run.stdout.isEmpty)
+    }
+
+    @Test func garbageAndMissingFilesAreNamed() throws {
+        let garbage = try temporaryFile("{\"layers\": [1, 2,,]}")
+        let run = try dnnplace("validate", garbage)
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("malformed JSON at line 1, column 18"))
+        let missing = try dnnplace("validate", "/nonexistent/instance.json")
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("/nonexistent/instance.json: cannot read the file"))
+    }
+
+    @Test func evaluateJSONCarriesTheEvaluatorsFigures() throws {
+        let run = try dnnplace("evaluate", instancePath("tiny.json"), instancePath("plans/tiny.json"), "--json")
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try JSONParser.parse(run.stdout)
+        #expect(json["status"] == "feasible")
+        #expect(json["objective"] == "latency")
+        guard case .number(let latency) = json["latency"], case .number(let value) = json["value"],
+              case .number(let period) = json["period"]
+        else {
+            Issue.record("missing figures in \(run.stdout)")
+            return
+        }
+        #expect(abs(latency - 678.16e-6) < 1e-12)
+        #expect(value == latency)
+        #expect(abs(period - 410e-6) < 1e-12)
+        #expect(json["memory"]?["gpu0"] != nil)
+        #expect(json["plan"]?["format"] == "dnnplace-plan/1")
+    }
+
+    @Test func evaluateTextIsReadable() throws {
+        let run = try dnnplace("evaluate", instancePath("tiny.json"), instancePath("plans/tiny.json"), "--objective", "throughput")
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("latency        678.2 µs (list-scheduled)"))
+        #expect(run.stdout.contains("period         410 µs (2439 inputs/s)"))
+    }
+
+    @Test func planBreakingMemoryExitsOneWithTheViolation() throws {
+        let instance = try temporaryFile(#"{"devices": [{"name": "d", "kind": "k", "memory": 10}], "layers": [{"name": "a", "params": 100, "costs": {"k": {"fp32": 1}}}]}"#)
+        let plan = try temporaryFile(#"{"assignments": [{"layer": "a", "device": "d"}]}"#, name: "plan.json")
+        let run = try dnnplace("evaluate", instance, plan)
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("\(plan): device 'd' holds 400 B of weights, more than its 10 B"))
+    }
+
+    @Test func everyCommandHelpHasAnExample() throws {
+        for command in ["validate", "evaluate"] {
+            let run = try dnnplace(command, "--help")
+            #expect(run.status == 0)
+            #expect(run.stdout.contains("Example"), "\(command) --help lacks an example")
+        }
+    }
+}
