@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "dnnplace", targets: ["dnnplace"]),
         .executable(name: "dnnplace-benchmarks", targets: ["Benchmarks"]),
         .library(name: "PlacementModel", targets: ["PlacementModel"]),
+        .library(name: "MILP", targets: ["MILP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -16,6 +17,12 @@ let package = Package(
     targets: [
         // The problem model: formats, validation, compact graph, evaluator. Knows no solver.
         .target(name: "PlacementModel"),
+        // Solver bindings (solvers/): GLPK and CBC linked in-process, and a C bridge that guards GLPK.
+        .systemLibrary(name: "CGLPK", path: "solvers/CGLPK"),
+        .systemLibrary(name: "CCbc", path: "solvers/CCbc", pkgConfig: "cbc"),
+        .target(name: "GLPKBridge", dependencies: ["CGLPK"], path: "solvers/GLPKBridge"),
+        // A solver-agnostic MILP model with GLPK and CBC backends. Knows no DNN.
+        .target(name: "MILP", dependencies: ["CGLPK", "CCbc", "GLPKBridge"]),
         // Readable and machine-readable output: tables, result objects.
         .target(name: "Reports", dependencies: ["PlacementModel"]),
         // Inputs from elsewhere: generators (and later ONNX, catalogs, foreign formats).
@@ -37,6 +44,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PlacementModelTests", dependencies: ["PlacementModel"]),
+        .testTarget(name: "MILPTests", dependencies: ["MILP"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         .testTarget(name: "dnnplaceTests", dependencies: ["dnnplace"]),
     ],
