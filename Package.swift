@@ -23,14 +23,18 @@ let package = Package(
         .target(name: "GLPKBridge", dependencies: ["CGLPK"], path: "solvers/GLPKBridge"),
         // A solver-agnostic MILP model with GLPK and CBC backends. Knows no DNN.
         .target(name: "MILP", dependencies: ["CGLPK", "CCbc", "GLPKBridge"]),
+        // Formulations, heuristics and bounds: on both the model and the MILP layer.
+        .target(name: "Placement", dependencies: ["PlacementModel", "MILP"]),
         // Readable and machine-readable output: tables, result objects.
-        .target(name: "Reports", dependencies: ["PlacementModel"]),
+        .target(name: "Reports", dependencies: ["PlacementModel", "Placement"]),
         // Inputs from elsewhere: generators (and later ONNX, catalogs, foreign formats).
         .target(name: "Ingest", dependencies: ["PlacementModel"]),
         .executableTarget(
             name: "dnnplace",
             dependencies: [
                 "PlacementModel",
+                "Placement",
+                "MILP",
                 "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -39,12 +43,13 @@ let package = Package(
         .executableTarget(
             name: "Benchmarks",
             dependencies: [
-                "PlacementModel", "Ingest", "Reports",
+                "PlacementModel", "Placement", "MILP", "Ingest", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "PlacementModelTests", dependencies: ["PlacementModel"]),
         .testTarget(name: "MILPTests", dependencies: ["MILP"]),
+        .testTarget(name: "PlacementTests", dependencies: ["Placement", "Ingest"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         .testTarget(name: "dnnplaceTests", dependencies: ["dnnplace"]),
     ],

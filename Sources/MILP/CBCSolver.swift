@@ -33,8 +33,12 @@ public struct CBCSolver: MILPSolver {
         if options.threads > 1 { Cbc_setParameter(cbc, "threads", "\(options.threads)") }
         if let limit = options.timeLimit { Cbc_setParameter(cbc, "seconds", "\(limit)") }
         if let warmStart = options.warmStart, model.hasIntegers {
-            let columns = (0..<model.columnCount).map(Int32.init)
-            Cbc_setMIPStartI(cbc, Int32(columns.count), columns, warmStart)
+            // The integer columns only: CBC computes the continuous ones itself.
+            let columns = (0..<model.columnCount).filter { model.columnKind[$0] != .continuous }
+            Cbc_setMIPStartI(cbc, Int32(columns.count), columns.map(Int32.init), columns.map { warmStart[$0] })
+            // With a MIP start, CBC 2.10.8's preprocessing returned solutions that violate the
+            // model and bounds above the true optimum (the placement oracle tests caught both).
+            Cbc_setParameter(cbc, "preprocess", "off")
         }
         let code = options.verbose ? withStandardOutputOnStandardError { Cbc_solve(cbc) } : Cbc_solve(cbc)
         return result(cbc, model, code: code)
@@ -57,7 +61,9 @@ public struct CBCSolver: MILPSolver {
             let values = Array(UnsafeBufferPointer(start: solution, count: n))
             return SolveResult(status: .optimal, values: values)
         }
-        let bound = Cbc_getBestPossibleObjValue(cbc) + model.objectiveConstant
+        // After a search that pruned everything at the MIP start's cutoff, CBC reports ±DBL_MAX.
+        let rawBound = Cbc_getBestPossibleObjValue(cbc)
+        let bound = abs(rawBound) < 1e300 ? rawBound + model.objectiveConstant : nil
         guard let solution = Cbc_bestSolution(cbc) else {
             let limited = Cbc_isSecondsLimitReached(cbc) != 0 || Cbc_status(cbc) == 1
             return SolveResult(
@@ -65,8 +71,10 @@ public struct CBCSolver: MILPSolver {
                 message: limited ? nil : "CBC ended with status \(Cbc_status(cbc)) / \(Cbc_secondaryStatus(cbc))")
         }
         let values = Array(UnsafeBufferPointer(start: solution, count: n))
-        let proven = Cbc_isProvenOptimal(cbc) != 0
-        return SolveResult(status: proven ? .optimal : .feasible, bound: bound, nodes: nodes, values: values)
+        // Status 0 / secondary 0 is "search finished, optimal", also when isProvenOptimal misses
+        // it (a MIP start that is already optimal leaves it false).
+        let proven = Cbc_isProvenOptimal(cbc) != 0 || (Cbc_status(cbc) == 0 && Cbc_secondaryStatus(cbc) == 0)
+        return SolveResult(status: proven ? .optimal : .feasible, bound: proven ? nil : bound, nodes: nodes, values: values)
     }
 }
 

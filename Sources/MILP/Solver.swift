@@ -123,6 +123,13 @@ extension MILPSolver {
                 if result.status == .optimal || result.status == .feasible { result.status = .noSolution }
             }
         }
+        if let start = options.warmStart, result.status == .infeasible {
+            // The start satisfies the model, so "infeasible" means the search pruned everything
+            // at the start's objective: nothing better exists and the start is optimal (CBC does this).
+            return SolveResult(
+                status: .optimal, objective: model.objectiveValue(start), bound: model.objectiveValue(start),
+                nodes: result.nodes, values: start)
+        }
         if let start = options.warmStart {
             let startObjective = model.objectiveValue(start)
             let better = result.objective.map { model.sense == .minimize ? startObjective < $0 : startObjective > $0 } ?? true

@@ -140,8 +140,7 @@ extension Problem {
     }
 
     func listSchedule(_ assignment: Assignment, _ transfers: TransferSet) -> [Double] {
-        let n = layerCount
-        var rank = [Double](repeating: 0, count: n)
+        var rank = [Double](repeating: 0, count: layerCount)
         for v in graph.topologicalOrder.reversed() {
             var tail = 0.0
             for w in graph.successors(of: v) {
@@ -149,14 +148,28 @@ extension Problem {
             }
             rank[v] = layerCost(assignment, v) + tail
         }
+        return appendSchedule(assignment, transfers, priority: rank)
+    }
+
+    /// Schedules layers one at a time, always the ready layer of highest `priority` (ties: file
+    /// order), each at the later of its inputs' arrival and its device's last finish. With the
+    /// start times of a schedule as negated priority it rebuilds that schedule or a better one.
+    public func appendSchedule(_ assignment: Assignment, priority: [Double]) -> [Double] {
+        appendSchedule(assignment, TransferSet(self, assignment), priority: priority)
+    }
+
+    func appendSchedule(_ assignment: Assignment, _ transfers: TransferSet, priority: [Double]) -> [Double] {
+        let n = layerCount
         struct Ready: Comparable {
-            let rank: Double
+            let priority: Double
             let layer: Int
-            static func < (a: Ready, b: Ready) -> Bool { a.rank > b.rank || (a.rank == b.rank && a.layer < b.layer) }
+            static func < (a: Ready, b: Ready) -> Bool {
+                a.priority > b.priority || (a.priority == b.priority && a.layer < b.layer)
+            }
         }
         var waiting = (0..<n).map { graph.predecessorStart[$0 + 1] - graph.predecessorStart[$0] }
         var ready = MinHeap<Ready>()
-        for v in 0..<n where waiting[v] == 0 { ready.push(Ready(rank: rank[v], layer: v)) }
+        for v in 0..<n where waiting[v] == 0 { ready.push(Ready(priority: priority[v], layer: v)) }
         var start = [Double](repeating: 0, count: n)
         var finish = [Double](repeating: 0, count: n)
         var deviceFree = [Double](repeating: 0, count: deviceCount)
@@ -172,7 +185,7 @@ extension Problem {
             deviceFree[d] = finish[v]
             for w in graph.successors(of: v) {
                 waiting[w] -= 1
-                if waiting[w] == 0 { ready.push(Ready(rank: rank[w], layer: w)) }
+                if waiting[w] == 0 { ready.push(Ready(priority: priority[w], layer: w)) }
             }
         }
         return start

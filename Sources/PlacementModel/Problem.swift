@@ -63,6 +63,12 @@ public struct Problem: Sendable {
 
     public func outputBytes(_ v: Int, _ p: Int) -> Double { outputElements[v] * bits[p] / 8 }
 
+    /// Bytes that layer u sends along its successor entry `i` (an index into
+    /// `graph.successors`) at precision p: the edge's override, else u's output.
+    public func edgeBytes(successorEntry i: Int, from u: Int, precision p: Int) -> Double {
+        (edgeElements[graph.successorEdge[i]] ?? outputElements[u]) * bits[p] / 8
+    }
+
     public func layerName(_ v: Int) -> String { instance.layers[v].name }
     public func deviceName(_ d: Int) -> String { instance.devices[d].name }
     public func precisionName(_ p: Int) -> String { instance.precisions[p].name }
@@ -317,12 +323,12 @@ public struct Problem: Sendable {
     }
 
     /// Groups devices that no plan can tell apart: same kind, server, memory, precisions, host
-    /// memory and host link, and no per-pair link override (a device named in one is alone).
+    /// memory and host link, named by no per-pair link override and no pin (such a device is alone).
     private static func deviceClasses(_ instance: Instance) -> [[Int]] {
         struct Signature: Hashable {
             let kind: String, server: String, memory: Double, precisions: Set<String>?, hostMemory: Bool, hostLink: Link?
         }
-        let overridden = Set(instance.links.pairs.flatMap { [$0.from, $0.to] })
+        let overridden = Set(instance.links.pairs.flatMap { [$0.from, $0.to] } + instance.layers.compactMap(\.pin))
         var classes: [[Int]] = []
         var classOf: [Signature: Int] = [:]
         for (d, device) in instance.devices.enumerated() {

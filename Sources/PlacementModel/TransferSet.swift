@@ -17,11 +17,10 @@ public struct TransferSet: Sendable {
         for u in 0..<problem.layerCount {
             let a = assignment.device[u]
             let first = destination.count
-            let bytesPerElement = problem.bits[assignment.precision[u]] / 8
             for i in graph.successorStart[u]..<graph.successorStart[u + 1] {
                 let b = assignment.device[graph.successors[i]]
                 if b == a { continue }
-                let size = (problem.edgeElements[graph.successorEdge[i]] ?? problem.outputElements[u]) * bytesPerElement
+                let size = problem.edgeBytes(successorEntry: i, from: u, precision: assignment.precision[u])
                 if slot[b] >= first, slot[b] < destination.count, destination[slot[b]] == b {
                     bytes[slot[b]] = max(bytes[slot[b]], size)
                 } else {

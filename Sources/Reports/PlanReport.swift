@@ -1,3 +1,4 @@
+import Placement
 import PlacementModel
 
 /// What a command reports about one run: the SPEC §7 result object (`json`) and the same
@@ -5,32 +6,18 @@ import PlacementModel
 public struct PlanReport {
     public var problem: Problem
     public var objective: Objective
-    public var method: String
-    public var solver: String?
-    public var status: SolveStatus
-    public var assignment: Assignment?
-    public var evaluation: Evaluation?
-    public var lowerBound: Double?
-    public var seconds: Double
-    /// Why there is no plan, for infeasible and unknown results.
-    public var message: String?
+    public var result: PlacementResult
 
-    public init(
-        problem: Problem, objective: Objective, method: String, solver: String? = nil, status: SolveStatus,
-        assignment: Assignment? = nil, evaluation: Evaluation? = nil, lowerBound: Double? = nil, seconds: Double,
-        message: String? = nil
-    ) {
+    public init(problem: Problem, objective: Objective, result: PlacementResult) {
         self.problem = problem
         self.objective = objective
-        self.method = method
-        self.solver = solver
-        self.status = status
-        self.assignment = assignment
-        self.evaluation = evaluation
-        self.lowerBound = lowerBound
-        self.seconds = seconds
-        self.message = message
+        self.result = result
     }
+
+    var evaluation: Evaluation? { result.evaluation }
+    var assignment: Assignment? { result.assignment }
+    var lowerBound: Double? { result.lowerBound }
+    public var status: SolveStatus { result.status }
 
     public var value: Double? { evaluation?.value(objective) }
 
@@ -47,14 +34,14 @@ public struct PlanReport {
         return .record([
             "instance": .string(problem.instance.name),
             "objective": .string(objective.rawValue),
-            "method": .string(method),
-            "solver": solver.map(JSONValue.string),
+            "method": .string(result.method),
+            "solver": result.solver.map(JSONValue.string),
             "status": .string(status.rawValue),
-            "message": message.map(JSONValue.string),
+            "message": result.message.map(JSONValue.string),
             "value": value.map(JSONValue.number),
             "lowerBound": lowerBound.map(JSONValue.number),
             "gap": gap.map(JSONValue.number),
-            "seconds": .number(seconds),
+            "seconds": .number(result.seconds),
             "latency": evaluation.map { .number($0.latency) },
             "period": evaluation.map { .number($0.period) },
             "throughput": evaluation.map { .number($0.throughput) },
@@ -69,8 +56,8 @@ public struct PlanReport {
         var lines: [String] = []
         let instance = problem.instance
         lines.append("\(instance.name): \(problem.layerCount) layers, \(problem.graph.edgeCount) edges, \(problem.deviceCount) devices")
-        lines.append("method \(method)\(solver.map { " (\($0))" } ?? ""), objective \(objective.rawValue): \(status.rawValue)")
-        if let message { lines.append(message) }
+        lines.append("method \(result.method)\(result.solver.map { " (\($0))" } ?? ""), objective \(objective.rawValue): \(status.rawValue)")
+        if let message = result.message { lines.append(message) }
         guard let evaluation, let assignment else { return lines.joined(separator: "\n") }
         var summary = TextTable(["", ""])
         let schedule = evaluation.scheduleWasGiven ? "schedule from the plan" : "list-scheduled"
@@ -84,7 +71,7 @@ public struct PlanReport {
             let budget = instance.accuracyBudget.map { " (budget \(formatSignificant($0)))" } ?? ""
             summary.append(["accuracy cost", formatSignificant(evaluation.accuracyCost) + budget])
         }
-        summary.append(["time", formatSeconds(seconds)])
+        summary.append(["time", formatSeconds(result.seconds)])
         lines.append(summary.render(indent: "  "))
 
         var devices = TextTable(["device", "kind", "layers", "busy", "load", "memory", "capacity"], rightAligned: [2, 3, 4, 5, 6])

@@ -17,6 +17,7 @@ struct DNNPlace: ParsableCommand {
               dnnplace validate instances/tiny.json
               dnnplace evaluate instances/tiny.json instances/plans/tiny.json --json
             """,
-        subcommands: [Validate.self, Evaluate.self]
+        subcommands: [Solve.self, Validate.self, Evaluate.self],
+
     )
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Placement
 import PlacementModel
 import Reports
 
@@ -46,8 +47,9 @@ struct Evaluate: ParsableCommand {
             }
             let report = PlanReport(
                 problem: problem, objective: objective ?? plan.objective ?? problem.instance.objective,
-                method: "evaluate", status: .feasible, assignment: assignment, evaluation: evaluation,
-                seconds: (ContinuousClock.now - clock).seconds)
+                result: PlacementResult(
+                    method: "evaluate", status: .feasible, assignment: assignment, evaluation: evaluation,
+                    seconds: (ContinuousClock.now - clock).seconds))
             try emit(report, json: json)
         }
     }

@@ -1,0 +1,167 @@
+import MILP
+import PlacementModel
+
+/// The decision every exact formulation shares: a binary `x[v][o]` per layer and allowed option
+/// (device, precision), with the rows that hold for every objective — one option per layer,
+/// memory per device, the accuracy budget, groups on one device — and symmetry breaking
+/// between interchangeable devices.
+struct ChoiceVariables {
+    let problem: Problem
+    /// `x[v][i]` chooses `problem.options[v][i]`.
+    let x: [[Variable]]
+
+    init(_ problem: Problem, model: inout Model, breakSymmetry: Bool) {
+        self.problem = problem
+        x = problem.options.enumerated().map { v, options in
+            options.map { option in
+                model.addBinary("x_\(problem.layerName(v))_\(problem.deviceName(option.device))_\(problem.precisionName(option.precision))")
+            }
+        }
+        for v in 0..<problem.layerCount {
+            model.addRow(x[v].map { .init($0, 1) }, lower: 1, upper: 1, name: "choose_\(problem.layerName(v))")
+        }
+        addMemoryRows(&model)
+        addBudgetRow(&model)
+        addGroupRows(&model)
+        if breakSymmetry { addSymmetryRows(&model) }
+    }
+
+    /// Terms of `X[v][d]`: 1 when layer v runs on device d.
+    func onDevice(_ v: Int, _ d: Int, scale: Double = 1) -> [LinearExpression.Term] {
+        zip(problem.options[v], x[v]).compactMap { option, variable in
+            option.device == d ? .init(variable, scale) : nil
+        }
+    }
+
+    /// Terms of `x[v] at device d and precision p`.
+    func choice(_ v: Int, _ d: Int, _ p: Int, scale: Double = 1) -> [LinearExpression.Term] {
+        zip(problem.options[v], x[v]).compactMap { option, variable in
+            option.device == d && option.precision == p ? .init(variable, scale) : nil
+        }
+    }
+
+    /// Terms of `P[v][p]`: 1 when layer v runs at precision p.
+    func atPrecision(_ v: Int, _ p: Int, scale: Double = 1) -> [LinearExpression.Term] {
+        zip(problem.options[v], x[v]).compactMap { option, variable in
+            option.precision == p ? .init(variable, scale) : nil
+        }
+    }
+
+    /// Terms of the compute time of v (`Σ cost · x`), scaled.
+    func cost(_ v: Int, scale: Double) -> [LinearExpression.Term] {
+        zip(problem.options[v], x[v]).map { .init($1, $0.cost * scale) }
+    }
+
+    /// Terms of the compute time of v if it runs on d, scaled.
+    func cost(_ v: Int, on d: Int, scale: Double) -> [LinearExpression.Term] {
+        zip(problem.options[v], x[v]).compactMap { option, variable in
+            option.device == d ? .init(variable, option.cost * scale) : nil
+        }
+    }
+
+    /// The precisions layer v may run at.
+    func precisions(_ v: Int) -> [Int] { Array(Set(problem.options[v].map(\.precision))).sorted() }
+
+    /// The devices layer v may run on.
+    func devices(_ v: Int) -> [Int] { Array(Set(problem.options[v].map(\.device))).sorted() }
+
+    private func addMemoryRows(_ model: inout Model) {
+        // Scaled by the largest finite capacity so coefficients stay O(1).
+        let finite = problem.memory.filter(\.isFinite)
+        guard let largest = finite.max(), largest > 0 else { return }
+        for d in 0..<problem.deviceCount where problem.memory[d].isFinite {
+            var terms: [LinearExpression.Term] = []
+            for v in 0..<problem.layerCount {
+                for (option, variable) in zip(problem.options[v], x[v]) where option.device == d {
+                    let bytes = problem.weightBytes(v, option.precision)
+                    if bytes > 0 { terms.append(.init(variable, bytes / largest)) }
+                }
+            }
+            let capacity = problem.memory[d] / largest
+            if terms.reduce(0, { $0 + $1.coefficient }) > capacity {
+                model.addRow(terms, lower: -.infinity, upper: capacity, name: "memory_\(problem.deviceName(d))")
+            }
+        }
+    }
+
+    private func addBudgetRow(_ model: inout Model) {
+        guard let budget = problem.instance.accuracyBudget else { return }
+        var terms: [LinearExpression.Term] = []
+        for v in 0..<problem.layerCount {
+            for (option, variable) in zip(problem.options[v], x[v]) {
+                let penalty = problem.sensitivity(v, option.precision)
+                if penalty > 0 { terms.append(.init(variable, penalty)) }
+            }
+        }
+        if !terms.isEmpty { model.addRow(terms, lower: -.infinity, upper: budget, name: "accuracy_budget") }
+    }
+
+    private func addGroupRows(_ model: inout Model) {
+        for group in problem.groups {
+            let first = group[0]
+            for v in group.dropFirst() {
+                for d in devices(first) {
+                    model.addRow(onDevice(v, d) + onDevice(first, d, scale: -1), lower: 0, upper: 0,
+                                 name: "group_\(problem.layerName(v))_\(problem.deviceName(d))")
+                }
+            }
+        }
+    }
+
+    /// Within a class of interchangeable devices d₀ < d₁ < …, device d_k may host layer v only
+    /// if d_{k−1} hosts a layer before v. Every plan can be relabelled to satisfy this (order the
+    /// class's devices by their first layer), so no optimum is cut off.
+    private func addSymmetryRows(_ model: inout Model) {
+        for devices in problem.deviceClasses where devices.count > 1 {
+            for (previous, device) in zip(devices, devices.dropFirst()) {
+                var earlier: [LinearExpression.Term] = []
+                for v in 0..<problem.layerCount {
+                    let here = onDevice(v, device)
+                    if !here.isEmpty {
+                        model.addRow(here + earlier.map { .init($0.variable, -$0.coefficient) }, lower: -.infinity, upper: 0,
+                                     name: "symmetry_\(problem.deviceName(device))_\(problem.layerName(v))")
+                    }
+                    earlier += onDevice(v, previous)
+                }
+            }
+        }
+    }
+
+    /// The same plan with each class's devices relabelled in order of first use, so that it
+    /// satisfies the symmetry rows (used for warm starts).
+    func canonical(_ assignment: Assignment) -> Assignment {
+        var result = assignment
+        for devices in problem.deviceClasses where devices.count > 1 {
+            let firstUse = devices.map { d in assignment.device.firstIndex(of: d) ?? Int.max }
+            let byFirstUse = devices.indices.sorted { (firstUse[$0], $0) < (firstUse[$1], $1) }
+            var relabel: [Int: Int] = [:]
+            for (slot, index) in byFirstUse.enumerated() { relabel[devices[index]] = devices[slot] }
+            for v in 0..<problem.layerCount { result.device[v] = relabel[assignment.device[v]] ?? assignment.device[v] }
+        }
+        return result
+    }
+
+    /// Sets `x` in `values` for a plan; false if the plan picks an option it does not allow.
+    func fill(_ values: inout [Double], with assignment: Assignment) -> Bool {
+        for v in 0..<problem.layerCount {
+            guard let i = problem.options[v].firstIndex(where: {
+                $0.device == assignment.device[v] && $0.precision == assignment.precision[v]
+            }) else { return false }
+            for variable in x[v] { values[variable.index] = 0 }
+            values[x[v][i].index] = 1
+        }
+        return true
+    }
+
+    /// The plan a solution chooses (the largest `x` per layer, robust to 0.99999).
+    func assignment(from values: [Double]) -> Assignment {
+        var device = [Int](repeating: 0, count: problem.layerCount)
+        var precision = [Int](repeating: 0, count: problem.layerCount)
+        for v in 0..<problem.layerCount {
+            let i = x[v].indices.max { values[x[v][$0].index] < values[x[v][$1].index] }!
+            device[v] = problem.options[v][i].device
+            precision[v] = problem.options[v][i].precision
+        }
+        return Assignment(device: device, precision: precision)
+    }
+}

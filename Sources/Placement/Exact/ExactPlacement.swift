@@ -1,0 +1,112 @@
+import Foundation
+import MILP
+import PlacementModel
+
+/// The exact method: a heuristic plan as upper bound and warm start, the objective's MILP on
+/// GLPK or CBC, and the solution re-evaluated by the evaluator, whose figure is reported.
+enum ExactPlacement {
+    static func solve(_ problem: Problem, _ request: SolveRequest) throws -> PlacementResult {
+        let clock = ContinuousClock.now
+        let objective = request.objective
+        var result = PlacementResult(method: "milp", solver: request.solver.rawValue, status: .unknown)
+        if let reason = Feasibility.infeasibilityReason(problem) {
+            result.status = .infeasible
+            result.message = "infeasible: \(reason)"
+            result.seconds = elapsed(since: clock)
+            return result
+        }
+        let heuristic = Greedy.place(problem, objective: objective).map { ($0, problem.evaluate($0)) }
+            .flatMap { $0.1.isValid ? $0 : nil }
+        let simpleBound = SimpleBounds.lowerBound(problem, objective)
+        let upperBound = heuristic?.1.value(objective) ?? trivialUpperBound(problem)
+        if let (plan, evaluation) = heuristic, evaluation.value(objective) <= simpleBound * (1 + 1e-12) {
+            // Nothing can beat a plan that meets a lower bound (this also covers all-zero costs).
+            return finished(PlacementResult(
+                method: "milp", solver: request.solver.rawValue, status: .optimal, assignment: plan,
+                evaluation: evaluation, lowerBound: simpleBound), clock)
+        }
+
+        let formulation: any Formulation =
+            switch objective {
+            case .latency: LatencyFormulation(problem, upperBound: upperBound, breakSymmetry: request.breakSymmetry)
+            case .throughput: ThroughputFormulation(problem, upperBound: upperBound, breakSymmetry: request.breakSymmetry)
+            }
+        if let path = request.writeModel { try formulation.model.write(to: path) }
+        let warmStart = request.warmStart ? heuristic.flatMap { formulation.startValues($0.0, $0.1) } : nil
+        let options = SolveOptions(
+            timeLimit: request.timeLimit, relativeGap: request.gap, threads: request.threads, warmStart: warmStart,
+            verbose: request.verbose)
+        let solved = try request.solver.solver.solve(formulation.model, options: options)
+
+        // The solver's bound is in scaled time units; the simple bounds hold too.
+        let solverBound = solved.bound.map { $0 / formulation.timeScale }
+        let lowerBound = max(simpleBound, solverBound ?? 0)
+        var candidates: [(Assignment, Evaluation)] = []
+        if let values = solved.values {
+            let plan = formulation.plan(from: values)
+            let evaluation = problem.evaluate(plan)
+            if evaluation.isValid {
+                candidates.append((plan, evaluation))
+            } else {
+                result.message = "the solver's plan failed evaluation (\(evaluation.violations[0])); using the heuristic plan"
+            }
+        }
+        if let heuristic { candidates.append(heuristic) }
+        guard let (plan, evaluation) = candidates.min(by: { $0.1.value(objective) < $1.1.value(objective) }) else {
+            switch solved.status {
+            case .infeasible:
+                result.status = .infeasible
+                result.message = "infeasible (proved by the solver)"
+            case .error, .unbounded:
+                result.status = .error
+                result.message = "solver failure: \(solved.message ?? solved.status.rawValue)"
+            default:
+                result.status = .unknown
+                result.message = "no plan found within the time limit"
+            }
+            result.lowerBound = solved.status == .infeasible ? nil : lowerBound
+            return finished(result, clock)
+        }
+        let value = evaluation.value(objective)
+        result.assignment = plan
+        result.evaluation = evaluation
+        // A bound above the evaluated value can only be numerical noise of the solver's tolerance.
+        result.lowerBound = min(lowerBound, value)
+        let provenGap = lowerBound > 0 ? (value - lowerBound) / lowerBound : (value == 0 ? 0 : .infinity)
+        result.status = solved.status == .optimal && provenGap <= request.gap + 1e-7 ? .optimal : .feasible
+        if solved.status == .optimal, result.status != .optimal {
+            result.message = "the solver reported optimal, but the evaluated plan is \(formatSignificant(provenGap * 100))% above its bound"
+        }
+        return finished(result, clock)
+    }
+
+    private static func finished(_ result: PlacementResult, _ clock: ContinuousClock.Instant) -> PlacementResult {
+        var result = result
+        result.seconds = elapsed(since: clock)
+        return result
+    }
+
+    /// A value no optimal plan exceeds when any plan exists: every layer at its dearest cost and
+    /// every edge at its slowest transfer, twice (a device with commOverlap off pays both ends).
+    /// An ASAP schedule's makespan, and every device or link load, are at most that.
+    static func trivialUpperBound(_ problem: Problem) -> Double {
+        let graph = problem.graph
+        var total = problem.options.reduce(0) { $0 + ($1.map(\.cost).max() ?? 0) }
+        for u in 0..<problem.layerCount {
+            for i in graph.successorStart[u]..<graph.successorStart[u + 1] {
+                let slowest = problem.options[u].flatMap { option in
+                    (0..<problem.deviceCount).map {
+                        problem.transferTime(successorEntry: i, from: u, precision: option.precision, option.device, $0)
+                    }
+                }.max() ?? 0
+                total += 2 * slowest
+            }
+        }
+        return total
+    }
+}
+
+func elapsed(since start: ContinuousClock.Instant) -> Double {
+    let duration = ContinuousClock.now - start
+    return Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+}

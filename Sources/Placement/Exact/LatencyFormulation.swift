@@ -1,0 +1,180 @@
+import MILP
+import PlacementModel
+
+/// Minimum makespan (SPEC §3 latency) as a MILP:
+/// - start `S_v` within its window `[head_v, UB − tail_v − cheapest_v]`, makespan `C ≤ UB`;
+/// - per edge (u, v) a transfer time `comm ≥ Σ_a τ(a,b,p)·x[u,a,p] − τmax·(1 − X[v,b])` for every
+///   device b and precision p (exact when integral, and the tight difference form when links
+///   are uniform), and precedence `S_v ≥ S_u + cost_u + comm`;
+/// - one layer at a time per device, only for pairs the DAG leaves unordered: an ordering binary
+///   per pair gated by a "same device" variable, with big-M from the time windows;
+/// - valid cuts: C ≥ each device's load; C ≥ S_v + the work of v and its descendants on d;
+///   F_v ≥ the work of v and its ancestors on d.
+/// UB is a known plan's makespan, so the windows never cut off an optimum.
+struct LatencyFormulation: Formulation {
+    let problem: Problem
+    let choice: ChoiceVariables
+    private(set) var model: Model
+    let timeScale: Double
+    let start: [Variable]
+    let makespan: Variable
+    /// Transfer time per edge (by CSR successor entry and source layer), where one can be non-zero.
+    let comm: [(entry: Int, from: Int, variable: Variable)]
+    let pairs: [(u: Int, v: Int, same: Variable, order: Variable)]
+
+    /// Cuts over descendants and ancestors cost O(n²·D) nonzeros: only below this size.
+    static let cutLimit = 300
+
+    init(_ problem: Problem, upperBound: Double, breakSymmetry: Bool) {
+        self.problem = problem
+        var model = Model(name: "\(problem.instance.name)-latency")
+        let choice = ChoiceVariables(problem, model: &model, breakSymmetry: breakSymmetry)
+        let windows = TimeWindows(problem)
+        let scale = 100 / max(upperBound, 1e-300)
+        let ub = upperBound * scale
+        let graph = problem.graph
+        let n = problem.layerCount
+        let sourceOf = (0..<n).flatMap { u in graph.successors(of: u).map { _ in u } }
+
+        let start = (0..<n).map { v in
+            model.addVariable(
+                "S_\(problem.layerName(v))", lower: windows.head[v] * scale,
+                upper: max(windows.head[v] * scale, ub - (windows.tail[v] + windows.cheapest[v]) * scale))
+        }
+        let makespan = model.addVariable("C", lower: windows.criticalPath * scale, upper: max(ub, windows.criticalPath * scale))
+
+        // Transfer times and precedence.
+        func elements(_ entry: Int) -> Double {
+            problem.edgeElements[graph.successorEdge[entry]] ?? problem.outputElements[sourceOf[entry]]
+        }
+        var comm: [(entry: Int, from: Int, variable: Variable)] = []
+        for u in 0..<n {
+            for i in graph.successorStart[u]..<graph.successorStart[u + 1] {
+                let v = graph.successors[i]
+                var rows: [(terms: [LinearExpression.Term], lower: Double)] = []
+                for b in choice.devices(v) {
+                    for p in choice.precisions(u) {
+                        // The largest bytes u may send to b: this edge, or a sibling edge into b.
+                        for j in graph.successorStart[u]..<graph.successorStart[u + 1]
+                        where j == i || elements(j) > elements(i) {
+                            let w = graph.successors[j]
+                            let times = choice.devices(u).filter { $0 != b }.map {
+                                ($0, problem.transferTime(successorEntry: j, from: u, precision: p, $0, b) * scale)
+                            }
+                            guard let longest = times.map(\.1).max(), longest > 0 else { continue }
+                            var terms = times.flatMap { a, tau in choice.choice(u, a, p, scale: -tau) }
+                            terms += choice.onDevice(v, b, scale: -longest)
+                            var lower = -longest
+                            if j != i {
+                                terms += choice.onDevice(w, b, scale: -longest)
+                                lower -= longest
+                            }
+                            rows.append((terms, lower))
+                        }
+                    }
+                }
+                var precedence = [LinearExpression.Term(start[v], 1), .init(start[u], -1)] + choice.cost(u, scale: -scale)
+                if !rows.isEmpty {
+                    let variable = model.addVariable("comm_\(problem.layerName(u))_\(problem.layerName(v))")
+                    comm.append((i, u, variable))
+                    for row in rows { model.addRow([.init(variable, 1)] + row.terms, lower: row.lower, upper: .infinity) }
+                    precedence.append(.init(variable, -1))
+                }
+                model.addRow(precedence, lower: 0, upper: .infinity, name: "precedence_\(problem.layerName(u))_\(problem.layerName(v))")
+            }
+        }
+        for v in 0..<n where graph.successors(of: v).isEmpty {
+            model.addRow([.init(makespan, 1), .init(start[v], -1)] + choice.cost(v, scale: -scale), lower: 0, upper: .infinity)
+        }
+
+        // One layer at a time on a device, for pairs the DAG does not order.
+        let reach = Reachability(graph)
+        var pairs: [(u: Int, v: Int, same: Variable, order: Variable)] = []
+        for u in 0..<n {
+            let devicesOfU = Set(choice.devices(u))
+            for v in (u + 1)..<max(u + 1, n) where reach.areIndependent(u, v) {
+                let common = choice.devices(v).filter(devicesOfU.contains)
+                // Largest possible F_u − S_v and F_v − S_u within the windows.
+                let uBeforeV = (upperBound - windows.tail[u] - windows.head[v]) * scale
+                let vBeforeU = (upperBound - windows.tail[v] - windows.head[u]) * scale
+                guard !common.isEmpty, uBeforeV > 0, vBeforeU > 0 else { continue }
+                let same = model.addVariable("same_\(problem.layerName(u))_\(problem.layerName(v))", upper: 1)
+                let order = model.addBinary("before_\(problem.layerName(u))_\(problem.layerName(v))")
+                for d in common {
+                    model.addRow([.init(same, 1)] + choice.onDevice(u, d, scale: -1) + choice.onDevice(v, d, scale: -1), lower: -1, upper: .infinity)
+                }
+                // order = 1: u before v, S_v ≥ F_u; order = 0: S_u ≥ F_v; both only when same = 1.
+                model.addRow([.init(start[v], 1), .init(start[u], -1), .init(order, -uBeforeV), .init(same, -uBeforeV)]
+                             + choice.cost(u, scale: -scale), lower: -2 * uBeforeV, upper: .infinity)
+                model.addRow([.init(start[u], 1), .init(start[v], -1), .init(order, vBeforeU), .init(same, -vBeforeU)]
+                             + choice.cost(v, scale: -scale), lower: -vBeforeU, upper: .infinity)
+                pairs.append((u, v, same, order))
+            }
+        }
+
+        // Valid cuts.
+        for d in 0..<problem.deviceCount {
+            let load = (0..<n).flatMap { choice.cost($0, on: d, scale: -scale) }
+            if !load.isEmpty { model.addRow([.init(makespan, 1)] + load, lower: 0, upper: .infinity, name: "load_\(problem.deviceName(d))") }
+        }
+        if n <= Self.cutLimit {
+            for v in 0..<n {
+                let descendants = (0..<n).filter { reach.reaches(v, $0) }
+                let ancestors = (0..<n).filter { reach.reaches($0, v) }
+                for d in choice.devices(v) {
+                    if !descendants.isEmpty {
+                        let work = ([v] + descendants).flatMap { choice.cost($0, on: d, scale: -scale) }
+                        model.addRow([.init(makespan, 1), .init(start[v], -1)] + work, lower: 0, upper: .infinity)
+                    }
+                    if !ancestors.isEmpty {
+                        let work = ([v] + ancestors).flatMap { choice.cost($0, on: d, scale: -scale) }
+                        model.addRow([.init(start[v], 1)] + choice.cost(v, scale: scale) + work, lower: 0, upper: .infinity)
+                    }
+                }
+            }
+        }
+        model.minimize(LinearExpression(makespan))
+        self.model = model
+        self.choice = choice
+        self.timeScale = scale
+        self.start = start
+        self.makespan = makespan
+        self.comm = comm
+        self.pairs = pairs
+    }
+
+    func startValues(_ assignment: Assignment, _ evaluation: Evaluation) -> [Double]? {
+        let plan = choice.canonical(assignment)
+        var values = [Double](repeating: 0, count: model.columnCount)
+        guard choice.fill(&values, with: plan) else { return nil }
+        let graph = problem.graph
+        let transfers = TransferSet(problem, plan)
+        for v in 0..<problem.layerCount { values[start[v].index] = evaluation.start[v] * timeScale }
+        values[makespan.index] = evaluation.latency * timeScale
+        for (i, u, variable) in comm {
+            let b = plan.device[graph.successors[i]]
+            let bytes = transfers.bytes(from: u, to: b) ?? 0
+            values[variable.index] = problem.transfers.time(from: plan.device[u], to: b, bytes: bytes) * timeScale
+        }
+        for pair in pairs {
+            let same = plan.device[pair.u] == plan.device[pair.v]
+            values[pair.same.index] = same ? 1 : 0
+            let uFirst = (evaluation.start[pair.u], evaluation.finish[pair.u]) <= (evaluation.start[pair.v], evaluation.finish[pair.v])
+            values[pair.order.index] = uFirst ? 1 : 0
+        }
+        return values
+    }
+
+    func plan(from values: [Double]) -> Assignment {
+        var plan = choice.assignment(from: values)
+        // Rebuild the schedule from the solution's order (raw start times may break precedence
+        // by solver tolerances), and keep list scheduling if it is better.
+        let ordered = problem.appendSchedule(plan, priority: start.map { -values[$0.index] })
+        let listed = problem.listSchedule(plan)
+        func makespan(_ starts: [Double]) -> Double {
+            (0..<problem.layerCount).map { starts[$0] + problem.cost($0, plan.device[$0], plan.precision[$0]) }.max() ?? 0
+        }
+        plan.start = makespan(ordered) <= makespan(listed) ? ordered : listed
+        return plan
+    }
+}

@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import MILP
+import Placement
+import PlacementModel
+import Reports
+
+struct Solve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Find the plan with minimal latency or maximal throughput.",
+        discussion: """
+            Methods: 'milp' solves the exact MILP (SPEC §3) with GLPK or CBC, warm-started from \
+            the greedy plan, and reports the solver's proven bound; 'greedy' places layers one \
+            at a time; 'auto' (default) uses the MILP when the instance is small enough to close \
+            within the limit, else the heuristic. Every plan is re-evaluated: the figures \
+            printed are the evaluator's. 'optimal' means proven within --gap.
+
+            An infeasible instance exits with status 2 and the reason (e.g. "layers need \
+            19.2 GB of weights, devices hold 16 GB").
+
+            Examples:
+              dnnplace solve instances/tiny.json
+              dnnplace solve instances/cnn-cpu-2gpu.json --method milp --solver glpk --time-limit 30 --out plan.json
+              dnnplace solve instances/quantized-chain.json --objective throughput --json
+              dnnplace solve instances/tiny.json --method milp --write-model tiny.lp
+            """)
+
+    @Argument(help: "The instance file (dnnplace-instance/1 JSON).")
+    var instance: String
+
+    @Option(help: "auto, milp or greedy.")
+    var method: Method = .auto
+
+    @Option(help: "MILP solver: cbc or glpk.")
+    var solver: SolverBackend = .cbc
+
+    @Option(help: "latency or throughput (default: the instance's).")
+    var objective: Objective?
+
+    @Option(help: "Wall-clock seconds for the solver.")
+    var timeLimit: Double = 60
+
+    @Option(help: "Relative gap at which the MILP may stop and call its plan optimal.")
+    var gap: Double = 1e-6
+
+    @Option(help: "Solver threads (CBC).")
+    var threads: Int = 1
+
+    @Option(help: "Write the plan (dnnplace-plan/1) to this file.")
+    var out: String?
+
+    @Option(help: "Write the MILP to this .lp (CPLEX LP) or .mps file before solving, for another solver.")
+    var writeModel: String?
+
+    @Flag(help: "Print the SPEC §7 result object as JSON instead of a table.")
+    var json = false
+
+    @Flag(help: "Stream the solver's log to standard error.")
+    var verbose = false
+
+    @Flag(help: "Do not break symmetry between interchangeable devices (to measure its effect).")
+    var noSymmetryBreaking = false
+
+    @Flag(help: "Do not warm-start the MILP from the greedy plan (to measure its effect).")
+    var noWarmStart = false
+
+    func validate() throws {
+        guard timeLimit > 0 else { throw ValidationError("--time-limit must be positive") }
+        guard gap >= 0 else { throw ValidationError("--gap must not be negative") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        if let writeModel, ModelFileFormat(path: writeModel) == nil {
+            throw ValidationError("--write-model needs a .lp or .mps file name")
+        }
+    }
+
+    func run() throws {
+        try reportingInputErrors {
+            let problem = try Instance.load(path: instance)
+            var request = SolveRequest(objective: objective ?? problem.instance.objective)
+            request.method = method
+            request.solver = solver
+            request.timeLimit = timeLimit
+            request.gap = gap
+            request.threads = threads
+            request.verbose = verbose
+            request.breakSymmetry = !noSymmetryBreaking
+            request.warmStart = !noWarmStart
+            request.writeModel = writeModel
+            let result: PlacementResult
+            do {
+                result = try Placer.solve(problem, request)
+            } catch let error as ModelFileError {
+                throw InputError(file: error.path, error.message)
+            }
+            if let out, let assignment = result.assignment {
+                try write(problem.plan(assignment, objective: request.objective).json.serialized(pretty: true) + "\n", to: out)
+            }
+            try emit(PlanReport(problem: problem, objective: request.objective, result: result), json: json)
+        }
+    }
+}
+
+extension Method: ExpressibleByArgument {}
+extension SolverBackend: ExpressibleByArgument {}
