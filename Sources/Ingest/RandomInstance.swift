@@ -12,6 +12,8 @@ public struct RandomInstance: Sendable {
     /// fp32 only, or fp32, fp16 and int8 with sensitivities and an accuracy budget.
     public var quantized = false
     public var objective: Objective = .latency
+    /// Two identical GPUs (a T4 pair) instead of an A100 and a T4: a symmetry class.
+    public var twinGPUs = false
     public var seed: UInt64
 
     public init(layers: Int, seed: UInt64) {
@@ -24,12 +26,17 @@ public struct RandomInstance: Sendable {
         ("xeon-8380", 20, 256e9), ("a100-40g", 1, 40e9), ("t4", 4, 16e9),
     ]
 
+    /// The machine's devices: the CPU, then the two GPUs.
+    var machine: [(name: String, slowdown: Double, memory: Double)] {
+        twinGPUs ? [Self.kinds[0], Self.kinds[2], Self.kinds[2]] : Self.kinds
+    }
+
     public func instance() -> Instance {
         var rng = SeededGenerator(seed: seed)
         let precisions =
             quantized
             ? [Precision.fp32, Precision(name: "fp16", bits: 16), Precision(name: "int8", bits: 8)] : [.fp32]
-        let devices = Self.kinds.enumerated().map { i, kind in
+        let devices = machine.enumerated().map { i, kind in
             Device(
                 name: i == 0 ? "cpu0" : "gpu\(i - 1)", kind: kind.name, memory: kind.memory,
                 precisions: i == 0 ? ["fp32"] : nil)
@@ -41,7 +48,7 @@ public struct RandomInstance: Sendable {
             let base = 1e-5 * Double.random(in: 1...100, using: &rng)
             var costs: [String: [String: Double]] = [:]
             var sensitivity: [String: Double] = [:]
-            for kind in Self.kinds {
+            for kind in Self.kinds where machine.contains(where: { $0.name == kind.name }) {
                 let seconds = base * kind.slowdown * Double.random(in: 0.7...1.3, using: &rng)
                 var row = ["fp32": seconds]
                 if quantized, kind.slowdown < 20 {
@@ -64,7 +71,7 @@ public struct RandomInstance: Sendable {
             edges += sources.sorted().map { Edge(from: "L\($0)", to: "L\(v)") }
         }
         return Instance(
-            name: "random-\(layers)-s\(seed)", precisions: precisions, devices: devices,
+            name: "random-\(layers)\(twinGPUs ? "-twins" : "")-s\(seed)", precisions: precisions, devices: devices,
             links: Links(intraServer: Link(bandwidth: 16e9, latency: 1e-5)), layers: layerList, edges: edges,
             objective: objective, accuracyBudget: quantized ? 2e-4 * Double(layers) : nil)
     }

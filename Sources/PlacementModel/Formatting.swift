@@ -36,3 +36,8 @@ public func formatSignificant(_ x: Double, digits: Int = 4) -> String {
     }
     return text
 }
+
+/// A relative gap as a percentage; below 5e-7 (solver tolerance) it is "0%".
+public func formatGap(_ gap: Double) -> String {
+    gap < 5e-7 ? "0%" : "\(formatSignificant(gap * 100, digits: 3))%"
+}

@@ -64,7 +64,7 @@ public struct PlanReport {
         summary.append(["latency", "\(formatSeconds(evaluation.latency)) (\(schedule))"])
         summary.append(["period", "\(formatSeconds(evaluation.period)) (\(formatSignificant(evaluation.throughput)) inputs/s)"])
         if let lowerBound {
-            let gapText = gap.map { ", gap \(formatSignificant($0 * 100, digits: 3))%" } ?? ""
+            let gapText = gap.map { ", gap \(formatGap($0))" } ?? ""
             summary.append(["lower bound", formatSeconds(lowerBound) + gapText])
         }
         if instance.accuracyBudget != nil || evaluation.accuracyCost > 0 {

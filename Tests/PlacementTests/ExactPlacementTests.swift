@@ -25,9 +25,15 @@ import Testing
             #expect(abs(value - optimum) <= 1e-9 * max(1, optimum), "seed \(seed) \(backend): \(value) vs optimum \(optimum)")
             let bound = try #require(result.lowerBound)
             #expect(bound <= optimum * (1 + 1e-9), "seed \(seed) \(backend): bound \(bound) above optimum \(optimum)")
-            // The greedy heuristic is never better than the optimum.
-            if let greedy = Greedy.place(problem, objective: objective).map({ problem.evaluate($0) }), greedy.isValid {
-                #expect(greedy.value(objective) >= optimum * (1 - 1e-9))
+            // Heuristics are never better than the optimum; local search never worsens its start.
+            if let greedy = Greedy.place(problem, objective: objective) {
+                let greedyValue = problem.evaluate(greedy).value(objective)
+                let local = LocalSearch.improve(problem, from: greedy, objective: objective, deadline: .now + .seconds(5))
+                let localEvaluation = problem.evaluate(local)
+                #expect(localEvaluation.isValid)
+                #expect(greedyValue >= optimum * (1 - 1e-9))
+                #expect(localEvaluation.value(objective) >= optimum * (1 - 1e-9))
+                #expect(localEvaluation.value(objective) <= greedyValue * (1 + 1e-12))
             }
         }
     }

@@ -15,7 +15,11 @@ enum ExactPlacement {
             result.seconds = elapsed(since: clock)
             return result
         }
-        let heuristic = Greedy.place(problem, objective: objective).map { ($0, problem.evaluate($0)) }
+        // The warm start: greedy improved by local search, for a small share of the time limit.
+        let searchDeadline = clock + .seconds(min(2, request.timeLimit * 0.05))
+        let heuristic = Greedy.place(problem, objective: objective)
+            .map { LocalSearch.improve(problem, from: $0, objective: objective, deadline: searchDeadline) }
+            .map { ($0, problem.evaluate($0)) }
             .flatMap { $0.1.isValid ? $0 : nil }
         let simpleBound = SimpleBounds.lowerBound(problem, objective)
         let upperBound = heuristic?.1.value(objective) ?? trivialUpperBound(problem)

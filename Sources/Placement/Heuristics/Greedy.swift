@@ -5,11 +5,22 @@ import PlacementModel
 /// (throughput), among the options that keep memory, the accuracy budget and groups satisfiable.
 /// O(E · D · P). Returns nil when it paints itself into a corner (memory or budget).
 public enum Greedy {
+    /// The better of two runs: free precision choice under the budget, and precisions capped by
+    /// `PrecisionAllocation` (which spends the budget where it saves most).
     public static func place(_ problem: Problem, objective: Objective) -> Assignment? {
+        let runs = [place(problem, objective: objective, caps: nil)]
+            + [PrecisionAllocation.caps(problem).flatMap { place(problem, objective: objective, caps: $0) }]
+        return runs.compactMap { $0 }.map { ($0, problem.evaluate($0)) }.filter { $0.1.isValid }
+            .min { $0.1.value(objective) < $1.1.value(objective) }?.0
+    }
+
+    /// One greedy pass; with `caps`, layer v only takes precisions of sensitivity ≤ caps[v].
+    static func place(_ problem: Problem, objective: Objective, caps: [Double]?) -> Assignment? {
         var state = State(problem)
         for v in problem.graph.topologicalOrder {
             var best: (score: Double, tie: Double, option: Problem.Option)?
-            for option in problem.options[v] where state.allows(v, option) {
+            for option in problem.options[v] where state.allows(v, option)
+                && problem.sensitivity(v, option.precision) <= (caps?[v] ?? .infinity) * (1 + 1e-12) {
                 let (score, tie) =
                     objective == .latency ? (state.finish(v, option), option.cost) : state.periodAfter(v, option)
                 if best == nil || (score, tie) < (best!.score, best!.tie) { best = (score, tie, option) }

@@ -1,0 +1,50 @@
+import Ingest
+@testable import Placement
+import PlacementModel
+import Testing
+
+@Suite struct HeuristicsTests {
+    @Test(arguments: [10, 40, 200])
+    func precisionAllocationSpendsAtMostTheBudget(layers: Int) throws {
+        var generator = RandomInstance(layers: layers, seed: 3)
+        generator.quantized = true
+        let problem = try Problem(generator.instance())
+        let caps = try #require(PrecisionAllocation.caps(problem))
+        #expect(caps.reduce(0, +) <= problem.instance.accuracyBudget! * (1 + 1e-12))
+        // Some budget is used: fp16 is nearly free and saves 45% of the time.
+        #expect(caps.contains { $0 > 0 })
+        let plan = try #require(Greedy.place(problem, objective: .latency, caps: caps))
+        #expect(problem.evaluate(plan).isValid)
+    }
+
+    @Test func greedyRespectsMemoryGroupsAndPins() throws {
+        // Two GPUs of 100 bytes; the group {a, b} needs 120 bytes together: it must take the
+        // 200-byte CPU; c is pinned to gpu1.
+        let instance = Instance(
+            name: "fit",
+            devices: [Device(name: "cpu", kind: "cpu", memory: 200), Device(name: "gpu0", kind: "gpu", memory: 100),
+                      Device(name: "gpu1", kind: "gpu", memory: 100)],
+            links: Links(intraServer: Link(bandwidth: 1e6, latency: 0)),
+            layers: [
+                Layer(name: "a", params: 15, costs: ["cpu": ["fp32": 9], "gpu": ["fp32": 1]], group: "g"),
+                Layer(name: "b", params: 15, costs: ["cpu": ["fp32": 9], "gpu": ["fp32": 1]], group: "g"),
+                Layer(name: "c", params: 1, costs: ["cpu": ["fp32": 1], "gpu": ["fp32": 1]], pin: "gpu1"),
+            ], edges: [Edge(from: "a", to: "b"), Edge(from: "b", to: "c")])
+        let problem = try Problem(instance)
+        for objective in Objective.allCases {
+            let plan = try #require(Greedy.place(problem, objective: objective))
+            #expect(plan.device == [0, 0, 2])
+            #expect(problem.evaluate(plan).isValid)
+        }
+    }
+
+    @Test func localSearchImprovesALargeGreedyPlan() throws {
+        var generator = RandomInstance(layers: 60, seed: 5)
+        generator.quantized = true
+        let problem = try Problem(generator.instance())
+        let greedy = try #require(Greedy.place(problem, objective: .latency))
+        let local = LocalSearch.improve(problem, from: greedy, objective: .latency, deadline: .now + .seconds(30))
+        #expect(problem.evaluate(local).isValid)
+        #expect(problem.evaluate(local).latency < problem.evaluate(greedy).latency)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import PlacementModel
+import Testing
+
+@Suite struct SolveCLITests {
+    @Test(arguments: ["cbc", "glpk"])
+    func solveWritesAnEvaluatedPlanAndJSON(solver: String) throws {
+        let out = try temporaryFile("", name: "plan.json")
+        let run = try dnnplace("solve", instancePath("tiny.json"), "--method", "milp", "--solver", solver, "--json", "--out", out)
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try JSONParser.parse(run.stdout)
+        #expect(json["status"] == "optimal")
+        #expect(json["method"] == "milp")
+        #expect(json["solver"] == .string(solver))
+        guard case .number(let value) = json["value"], case .number(let bound) = json["lowerBound"] else {
+            Issue.record("no value or bound in \(run.stdout)")
+            return
+        }
+        #expect(bound <= value)
+        // The written plan evaluates to the reported value.
+        let evaluated = try dnnplace("evaluate", instancePath("tiny.json"), out, "--json")
+        #expect(evaluated.status == 0, "\(evaluated.stderr)")
+        #expect(try JSONParser.parse(evaluated.stdout)["latency"] == .number(value))
+    }
+
+    @Test func infeasibleInstanceExitsTwoWithTheReason() throws {
+        let path = try temporaryFile("""
+            {"devices": [{"name": "g0", "kind": "gpu", "memory": 1e9}],
+             "layers": [{"name": "a", "params": 1e9, "costs": {"gpu": {"fp32": 1}}}]}
+            """)
+        let run = try dnnplace("solve", path, "--json")
+        #expect(run.status == 2)
+        let json = try JSONParser.parse(run.stdout)
+        #expect(json["status"] == "infeasible")
+        #expect(json["message"] == "infeasible: layer 'a' needs at least 4 GB of weights, more than any device that can run it holds (1 GB)")
+    }
+
+    @Test func writeModelExportsAnLPFileGLPKReads() throws {
+        let model = try temporaryFile("", name: "tiny.lp")
+        let run = try dnnplace("solve", instancePath("tiny.json"), "--method", "milp", "--write-model", model)
+        #expect(run.status == 0, "\(run.stderr)")
+        let text = try String(contentsOfFile: model, encoding: .utf8)
+        #expect(text.contains("Minimize"))
+        #expect(text.contains("x_conv1_gpu0_fp16"))
+    }
+
+    @Test func badOptionsAreRejectedBeforeSolving() throws {
+        let run = try dnnplace("solve", instancePath("tiny.json"), "--write-model", "model.txt")
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("--write-model needs a .lp or .mps file name"))
+    }
+
+    @Test func solverLogGoesToStandardErrorOnly() throws {
+        let run = try dnnplace("solve", instancePath("tiny.json"), "--method", "milp", "--verbose", "--json")
+        #expect(run.status == 0)
+        _ = try JSONParser.parse(run.stdout)  // standard output is still one JSON object
+        #expect(run.stderr.contains("CBC") || run.stderr.contains("Cbc"))
+    }
+}
