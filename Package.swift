@@ -35,6 +35,7 @@ let package = Package(
                 "PlacementModel",
                 "Placement",
                 "MILP",
+                "Ingest",
                 "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

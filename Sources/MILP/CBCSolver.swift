@@ -28,6 +28,7 @@ public struct CBCSolver: MILPSolver {
         for j in 0..<model.columnCount where model.columnKind[j] != .continuous { Cbc_setInteger(cbc, Int32(j)) }
         Cbc_setObjSense(cbc, model.sense == .maximize ? -1 : 1)
         Cbc_setParameter(cbc, "log", options.verbose ? "1" : "0")
+        Cbc_setLogLevel(cbc, options.verbose ? 1 : 0)  // the LP solver's own log (Clp) follows this one
         Cbc_setParameter(cbc, "timeMode", "elapsed")  // the default counts CPU seconds of all threads
         Cbc_setParameter(cbc, "ratioGap", "\(options.relativeGap)")
         if options.threads > 1 { Cbc_setParameter(cbc, "threads", "\(options.threads)") }

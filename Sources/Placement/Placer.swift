@@ -18,48 +18,106 @@ public struct SolveRequest: Sendable {
     public var warmStart = true
     /// Write the MILP to this .lp or .mps file before solving.
     public var writeModel: String?
+    /// Seed of the randomised methods.
+    public var seed: UInt64 = 1
 
     public init(objective: Objective) { self.objective = objective }
 }
 
 public enum Method: String, CaseIterable, Sendable {
-    /// The exact MILP when it is likely to close within the limit, else the best heuristic.
+    /// The exact MILP when it is likely to close within the limit, else the heuristic portfolio.
     case auto
     /// The exact MILP (SPEC §3) on GLPK or CBC.
     case milp
+    /// Modularity-based splitting into modules solved by the MILP in topological order (SPEC §5).
+    case split
     /// Earliest-finish (latency) or least-period (throughput) greedy in topological order.
     case greedy
+    /// HEFT: upward-rank order, earliest finish with insertion, precisions under the budget.
+    case heft
+    /// The best plan that uses a single device (the naive baseline).
+    case single
+    /// Optimal contiguous split of a topological order over an ordering of the devices (throughput).
+    case dp
+    /// A seeded random valid plan.
+    case random
+    /// Local search from the best of greedy, HEFT and single.
+    case local
 }
 
 /// Runs a placement method and returns its evaluated plan, bound and status.
 public enum Placer {
+    /// The time limit when the user gives none: a minute, except for the heuristics on large
+    /// graphs (over 2,000 layers), which answer within 8 s.
+    public static func defaultTimeLimit(_ problem: Problem, _ method: Method) -> Double {
+        switch method {
+        case .split, .auto, .local: problem.layerCount > 2_000 ? 8 : 60
+        default: 60
+        }
+    }
+
     /// Layer counts up to which `auto` picks the exact MILP (measured in results/milp.md:
     /// latency closes up to ~40 layers, throughput well beyond 60 within a minute).
     static let exactLimit: [Objective: Int] = [.latency: 40, .throughput: 120]
 
     public static func solve(_ problem: Problem, _ request: SolveRequest) throws -> PlacementResult {
+        let objective = request.objective
         switch request.method {
         case .milp:
             return try ExactPlacement.solve(problem, request)
+        case .split:
+            return try SplitPlacement.solve(problem, request)
         case .greedy:
-            return heuristic(problem, request, method: "greedy") { Greedy.place(problem, objective: request.objective) }
+            return heuristic(problem, request) { Greedy.place(problem, objective: objective) }
+        case .heft:
+            return heuristic(problem, request) {
+                Greedy.place(problem, objective: objective, rule: .earliestFinish, order: .upwardRank, insertion: true)
+            }
+        case .single:
+            return heuristic(problem, request) { bestSingleDevice(problem, objective) }
+        case .dp:
+            return heuristic(problem, request) { ContiguousSplit.place(problem) }
+        case .random:
+            return heuristic(problem, request) { Greedy.place(problem, objective: objective, rule: .random(seed: request.seed)) }
+        case .local:
+            let deadline = ContinuousClock.now + .seconds(request.timeLimit)
+            return heuristic(problem, request) {
+                portfolio(problem, objective).map { LocalSearch.improve(problem, from: $0, objective: objective, deadline: deadline) }
+            }
         case .auto:
-            if problem.layerCount <= exactLimit[request.objective]! {
+            if problem.layerCount <= exactLimit[objective]! {
                 var result = try ExactPlacement.solve(problem, request)
                 result.method = "auto (milp)"
                 return result
             }
-            var result = heuristic(problem, request, method: "greedy") { Greedy.place(problem, objective: request.objective) }
-            result.method = "auto (greedy)"
+            var result = try SplitPlacement.solve(problem, request)
+            result.method = "auto (split)"
             return result
         }
     }
 
+    /// The best of the quick constructive heuristics: greedy, HEFT and the best single device.
+    static func portfolio(_ problem: Problem, _ objective: Objective) -> Assignment? {
+        [
+            Greedy.place(problem, objective: objective),
+            Greedy.place(problem, objective: objective, rule: .earliestFinish, order: .upwardRank, insertion: true),
+            bestSingleDevice(problem, objective),
+        ].compactMap { $0 }.map { ($0, problem.evaluate($0)) }.filter { $0.1.isValid }
+            .min { $0.1.value(objective) < $1.1.value(objective) }?.0
+    }
+
+    /// Every layer on one device (each device tried; pinned layers stay on their pins),
+    /// precisions chosen greedily under the budget.
+    static func bestSingleDevice(_ problem: Problem, _ objective: Objective) -> Assignment? {
+        (0..<problem.deviceCount).compactMap { Greedy.place(problem, objective: objective, devices: [$0]) }
+            .map { ($0, problem.evaluate($0)) }.filter { $0.1.isValid }
+            .min { $0.1.value(objective) < $1.1.value(objective) }?.0
+    }
+
     /// Wraps a heuristic: infeasibility check, evaluation, simple bound, timing.
-    static func heuristic(
-        _ problem: Problem, _ request: SolveRequest, method: String, _ place: () -> Assignment?
-    ) -> PlacementResult {
+    static func heuristic(_ problem: Problem, _ request: SolveRequest, _ place: () -> Assignment?) -> PlacementResult {
         let clock = ContinuousClock.now
+        let method = request.method.rawValue
         var result = PlacementResult(method: method, status: .unknown)
         if let reason = Feasibility.infeasibilityReason(problem) {
             result.status = .infeasible
@@ -70,7 +128,7 @@ public enum Placer {
                 result.status = .feasible
                 result.assignment = plan
                 result.evaluation = evaluation
-                result.lowerBound = SimpleBounds.lowerBound(problem, request.objective)
+                result.lowerBound = LowerBounds.best(LowerBounds.all(problem, request.objective, solver: request.solver))
             } else {
                 result.status = .error
                 result.message = "internal error: the \(method) plan failed evaluation: \(evaluation.violations[0])"

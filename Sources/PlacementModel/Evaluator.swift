@@ -152,13 +152,16 @@ extension Problem {
     }
 
     /// Schedules layers one at a time, always the ready layer of highest `priority` (ties: file
-    /// order), each at the later of its inputs' arrival and its device's last finish. With the
-    /// start times of a schedule as negated priority it rebuilds that schedule or a better one.
-    public func appendSchedule(_ assignment: Assignment, priority: [Double]) -> [Double] {
-        appendSchedule(assignment, TransferSet(self, assignment), priority: priority)
+    /// order), each at the later of its inputs' arrival, its device's last finish and its
+    /// `earliest` start if given. With the start times of a schedule as negated priority it
+    /// rebuilds that schedule or a better one.
+    public func appendSchedule(_ assignment: Assignment, priority: [Double], earliest: [Double]? = nil) -> [Double] {
+        appendSchedule(assignment, TransferSet(self, assignment), priority: priority, earliest: earliest)
     }
 
-    func appendSchedule(_ assignment: Assignment, _ transfers: TransferSet, priority: [Double]) -> [Double] {
+    func appendSchedule(
+        _ assignment: Assignment, _ transfers: TransferSet, priority: [Double], earliest: [Double]? = nil
+    ) -> [Double] {
         let n = layerCount
         struct Ready: Comparable {
             let priority: Double
@@ -176,7 +179,7 @@ extension Problem {
         while let next = ready.pop() {
             let v = next.layer
             let d = assignment.device[v]
-            var begin = deviceFree[d]
+            var begin = max(deviceFree[d], earliest?[v] ?? 0)
             for u in graph.predecessors(of: v) {
                 begin = max(begin, finish[u] + transferTime(assignment, transfers, from: u, to: d))
             }

@@ -43,6 +43,11 @@ public struct Problem: Sendable {
         public let device: Int
         public let precision: Int
         public let cost: Double
+        public init(device: Int, precision: Int, cost: Double) {
+            self.device = device
+            self.precision = precision
+            self.cost = cost
+        }
     }
 
     /// Seconds for layer `v` on device `d` at precision `p`; infinity where it cannot run.

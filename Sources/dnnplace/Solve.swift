@@ -10,10 +10,13 @@ struct Solve: ParsableCommand {
         abstract: "Find the plan with minimal latency or maximal throughput.",
         discussion: """
             Methods: 'milp' solves the exact MILP (SPEC §3) with GLPK or CBC, warm-started from \
-            the greedy plan, and reports the solver's proven bound; 'greedy' places layers one \
-            at a time; 'auto' (default) uses the MILP when the instance is small enough to close \
-            within the limit, else the heuristic. Every plan is re-evaluated: the figures \
-            printed are the evaluator's. 'optimal' means proven within --gap.
+            a heuristic plan, and reports the solver's proven bound; 'split' cuts the graph into \
+            modules by modularity and solves them in order with the MILP (SPEC §5); 'auto' \
+            (default) uses the MILP when the instance is small enough to close within the \
+            limit, else split. Baselines: 'greedy', 'heft', 'single' (best single device), 'dp' \
+            (contiguous split, throughput), 'random' (--seed), 'local' (local search). Every \
+            plan is re-evaluated: the figures printed are the evaluator's, with the best proven \
+            lower bound and the gap. 'optimal' means proven within --gap.
 
             An infeasible instance exits with status 2 and the reason (e.g. "layers need \
             19.2 GB of weights, devices hold 16 GB").
@@ -37,8 +40,11 @@ struct Solve: ParsableCommand {
     @Option(help: "latency or throughput (default: the instance's).")
     var objective: Objective?
 
-    @Option(help: "Wall-clock seconds for the solver.")
-    var timeLimit: Double = 60
+    @Option(help: "Wall-clock seconds (default 60; 8 for split, auto and local above 2,000 layers).")
+    var timeLimit: Double?
+
+    @Option(help: "Seed of the randomised methods (random).")
+    var seed: UInt64 = 1
 
     @Option(help: "Relative gap at which the MILP may stop and call its plan optimal.")
     var gap: Double = 1e-6
@@ -65,7 +71,7 @@ struct Solve: ParsableCommand {
     var noWarmStart = false
 
     func validate() throws {
-        guard timeLimit > 0 else { throw ValidationError("--time-limit must be positive") }
+        if let timeLimit, timeLimit <= 0 { throw ValidationError("--time-limit must be positive") }
         guard gap >= 0 else { throw ValidationError("--gap must not be negative") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         if let writeModel, ModelFileFormat(path: writeModel) == nil {
@@ -79,7 +85,8 @@ struct Solve: ParsableCommand {
             var request = SolveRequest(objective: objective ?? problem.instance.objective)
             request.method = method
             request.solver = solver
-            request.timeLimit = timeLimit
+            request.timeLimit = timeLimit ?? Placer.defaultTimeLimit(problem, method)
+            request.seed = seed
             request.gap = gap
             request.threads = threads
             request.verbose = verbose

@@ -1,5 +1,5 @@
 import MILP
-import Placement
+@testable import Placement
 import PlacementModel
 import Testing
 
@@ -10,6 +10,11 @@ import Testing
     func check(seed: Int, objective: Objective) throws {
         let problem = TinyInstances.make(seed: UInt64(seed), objective: objective)
         let optimum = Oracle.optimum(problem, objective)
+        if let optimum {
+            for bound in LowerBounds.all(problem, objective, solver: .glpk) + [LowerBound(name: "lagrangianLoad", value: LagrangianBound.lowerBound(problem))] {
+                #expect(bound.value <= optimum * (1 + 1e-9), "seed \(seed): \(bound.name) \(bound.value) above optimum \(optimum)")
+            }
+        }
         for backend in SolverBackend.allCases {
             var request = SolveRequest(objective: objective)
             request.method = .milp
@@ -37,6 +42,34 @@ import Testing
             }
         }
     }
+
+    /// Every heuristic's plan is valid and no better than the optimum; on an infeasible instance
+    /// none returns a plan. split fits these instances in one module, so it must equal the MILP.
+    func checkHeuristics(seed: Int, objective: Objective) throws {
+        let problem = TinyInstances.make(seed: UInt64(seed), objective: objective)
+        let optimum = Oracle.optimum(problem, objective)
+        for method in [Method.greedy, .heft, .single, .dp, .random, .local, .split] {
+            var request = SolveRequest(objective: objective)
+            request.method = method
+            request.timeLimit = 10
+            let result = try Placer.solve(problem, request)
+            guard let evaluation = result.evaluation else {
+                // A constructive heuristic may corner itself in tight memory: it must say "unknown"
+                // then, never "infeasible" while a plan exists; split (exact here) always finds it.
+                let allowed: [SolveStatus] = optimum == nil ? [.infeasible, .unknown] : method == .split ? [] : [.unknown]
+                #expect(allowed.contains(result.status), "seed \(seed) \(method): \(result.status) \(result.message ?? "")")
+                continue
+            }
+            let optimum = try #require(optimum, "seed \(seed) \(method): a plan for an infeasible instance")
+            #expect(evaluation.isValid)
+            #expect(evaluation.value(objective) >= optimum * (1 - 1e-9), "seed \(seed) \(method)")
+            if method == .split { #expect(abs(evaluation.value(objective) - optimum) <= 1e-9 * max(1, optimum), "seed \(seed) split") }
+            #expect(result.lowerBound.map { $0 <= optimum * (1 + 1e-9) } ?? true)
+        }
+    }
+
+    @Test(arguments: seeds) func latencyHeuristicsAreValidAndBounded(seed: Int) throws { try checkHeuristics(seed: seed, objective: .latency) }
+    @Test(arguments: seeds) func throughputHeuristicsAreValidAndBounded(seed: Int) throws { try checkHeuristics(seed: seed, objective: .throughput) }
 
     @Test(arguments: seeds) func latencyMatchesTheOracle(seed: Int) throws { try check(seed: seed, objective: .latency) }
     @Test(arguments: seeds) func throughputMatchesTheOracle(seed: Int) throws { try check(seed: seed, objective: .throughput) }

@@ -13,7 +13,7 @@ import Testing
         #expect(caps.reduce(0, +) <= problem.instance.accuracyBudget! * (1 + 1e-12))
         // Some budget is used: fp16 is nearly free and saves 45% of the time.
         #expect(caps.contains { $0 > 0 })
-        let plan = try #require(Greedy.place(problem, objective: .latency, caps: caps))
+        let plan = try #require(Greedy.place(problem, rule: .earliestFinish, caps: caps))
         #expect(problem.evaluate(plan).isValid)
     }
 

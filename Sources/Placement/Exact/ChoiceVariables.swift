@@ -10,11 +10,14 @@ struct ChoiceVariables {
     /// `x[v][i]` chooses `problem.options[v][i]`.
     let x: [[Variable]]
 
-    init(_ problem: Problem, model: inout Model, breakSymmetry: Bool) {
+    /// With `relaxed`, the choices are continuous in [0, 1]: the LP relaxation, for bounds.
+    init(_ problem: Problem, model: inout Model, breakSymmetry: Bool, relaxed: Bool = false) {
         self.problem = problem
         x = problem.options.enumerated().map { v, options in
             options.map { option in
-                model.addBinary("x_\(problem.layerName(v))_\(problem.deviceName(option.device))_\(problem.precisionName(option.precision))")
+                model.addVariable(
+                    "x_\(problem.layerName(v))_\(problem.deviceName(option.device))_\(problem.precisionName(option.precision))",
+                    upper: 1, kind: relaxed ? .continuous : .binary)
             }
         }
         for v in 0..<problem.layerCount {

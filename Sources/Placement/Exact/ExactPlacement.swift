@@ -21,13 +21,13 @@ enum ExactPlacement {
             .map { LocalSearch.improve(problem, from: $0, objective: objective, deadline: searchDeadline) }
             .map { ($0, problem.evaluate($0)) }
             .flatMap { $0.1.isValid ? $0 : nil }
-        let simpleBound = SimpleBounds.lowerBound(problem, objective)
+        let knownBound = LowerBounds.best(LowerBounds.all(problem, objective, solver: request.solver))
         let upperBound = heuristic?.1.value(objective) ?? trivialUpperBound(problem)
-        if let (plan, evaluation) = heuristic, evaluation.value(objective) <= simpleBound * (1 + 1e-12) {
+        if let (plan, evaluation) = heuristic, evaluation.value(objective) <= knownBound * (1 + 1e-12) {
             // Nothing can beat a plan that meets a lower bound (this also covers all-zero costs).
             return finished(PlacementResult(
                 method: "milp", solver: request.solver.rawValue, status: .optimal, assignment: plan,
-                evaluation: evaluation, lowerBound: simpleBound), clock)
+                evaluation: evaluation, lowerBound: knownBound), clock)
         }
 
         let formulation: any Formulation =
@@ -36,15 +36,15 @@ enum ExactPlacement {
             case .throughput: ThroughputFormulation(problem, upperBound: upperBound, breakSymmetry: request.breakSymmetry)
             }
         if let path = request.writeModel { try formulation.model.write(to: path) }
-        let warmStart = request.warmStart ? heuristic.flatMap { formulation.startValues($0.0, $0.1) } : nil
+        let warmStart = request.warmStart ? heuristic.flatMap { formulation.startValues($0.0, $0.1, value: $0.1.value(objective)) } : nil
         let options = SolveOptions(
             timeLimit: request.timeLimit, relativeGap: request.gap, threads: request.threads, warmStart: warmStart,
             verbose: request.verbose)
         let solved = try request.solver.solver.solve(formulation.model, options: options)
 
-        // The solver's bound is in scaled time units; the simple bounds hold too.
+        // The solver's bound is in scaled time units; the other bounds hold too.
         let solverBound = solved.bound.map { $0 / formulation.timeScale }
-        let lowerBound = max(simpleBound, solverBound ?? 0)
+        let lowerBound = max(knownBound, solverBound ?? 0)
         var candidates: [(Assignment, Evaluation)] = []
         if let values = solved.values {
             let plan = formulation.plan(from: values)

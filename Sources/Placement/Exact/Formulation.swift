@@ -6,9 +6,10 @@ import PlacementModel
 protocol Formulation {
     var model: Model { get }
     var timeScale: Double { get }
-    /// Values of every column for a valid plan (its evaluation included), or nil if the plan
-    /// uses a choice the model does not have.
-    func startValues(_ assignment: Assignment, _ evaluation: Evaluation) -> [Double]?
+    /// Values of every column for a valid plan with its evaluation (latency: the schedule) and
+    /// its objective value in seconds (which may include context the evaluation does not see),
+    /// or nil if the plan uses a choice the model does not have.
+    func startValues(_ assignment: Assignment, _ evaluation: Evaluation, value: Double) -> [Double]?
     /// The plan a solution describes (latency: with a schedule rebuilt from the solution's order).
     func plan(from values: [Double]) -> Assignment
 }

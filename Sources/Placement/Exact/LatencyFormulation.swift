@@ -25,11 +25,15 @@ struct LatencyFormulation: Formulation {
     /// Cuts over descendants and ancestors cost O(n²·D) nonzeros: only below this size.
     static let cutLimit = 300
 
-    init(_ problem: Problem, upperBound: Double, breakSymmetry: Bool) {
+    /// `release[v][d]`, when given, is the earliest start of layer v on device d (inputs from
+    /// layers placed earlier, the device's earlier work): the splitting heuristic's context.
+    init(_ problem: Problem, upperBound: Double, breakSymmetry: Bool, release: [[Double]]? = nil) {
         self.problem = problem
         var model = Model(name: "\(problem.instance.name)-latency")
         let choice = ChoiceVariables(problem, model: &model, breakSymmetry: breakSymmetry)
-        let windows = TimeWindows(problem)
+        let windows = TimeWindows(problem, earliest: release.map { rows in
+            rows.enumerated().map { v, row in choice.devices(v).map { row[$0] }.min() ?? 0 }
+        })
         let scale = 100 / max(upperBound, 1e-300)
         let ub = upperBound * scale
         let graph = problem.graph
@@ -42,6 +46,13 @@ struct LatencyFormulation: Formulation {
                 upper: max(windows.head[v] * scale, ub - (windows.tail[v] + windows.cheapest[v]) * scale))
         }
         let makespan = model.addVariable("C", lower: windows.criticalPath * scale, upper: max(ub, windows.criticalPath * scale))
+
+        if let release {
+            for v in 0..<n where choice.devices(v).contains(where: { release[v][$0] > 0 }) {
+                let terms = choice.devices(v).flatMap { choice.onDevice(v, $0, scale: -release[v][$0] * scale) }
+                model.addRow([.init(start[v], 1)] + terms, lower: 0, upper: .infinity, name: "release_\(problem.layerName(v))")
+            }
+        }
 
         // Transfer times and precedence.
         func elements(_ entry: Int) -> Double {
@@ -143,14 +154,14 @@ struct LatencyFormulation: Formulation {
         self.pairs = pairs
     }
 
-    func startValues(_ assignment: Assignment, _ evaluation: Evaluation) -> [Double]? {
+    func startValues(_ assignment: Assignment, _ evaluation: Evaluation, value: Double) -> [Double]? {
         let plan = choice.canonical(assignment)
         var values = [Double](repeating: 0, count: model.columnCount)
         guard choice.fill(&values, with: plan) else { return nil }
         let graph = problem.graph
         let transfers = TransferSet(problem, plan)
         for v in 0..<problem.layerCount { values[start[v].index] = evaluation.start[v] * timeScale }
-        values[makespan.index] = evaluation.latency * timeScale
+        values[makespan.index] = value * timeScale
         for (i, u, variable) in comm {
             let b = plan.device[graph.successors[i]]
             let bytes = transfers.bytes(from: u, to: b) ?? 0

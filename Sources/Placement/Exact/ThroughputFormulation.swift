@@ -23,7 +23,17 @@ struct ThroughputFormulation: Formulation {
     let send: [Int: [Int: Variable]]
     let net: [Int: [Int: [Int: Variable]]]
 
-    init(_ problem: Problem, upperBound: Double, breakSymmetry: Bool) {
+    /// Loads per input already carried by devices and links (from layers placed earlier: the
+    /// splitting heuristic's context), in seconds.
+    struct BaseLoad {
+        var device: [Double]
+        var link: [LinkResource: Double]
+    }
+
+    /// `balance` > 0 adds balance · (mean device load) to the objective: a module of the splitting
+    /// heuristic then keeps devices free for later modules even when its period is set by the
+    /// base load. 0 (the exact method) keeps the objective exactly the period.
+    init(_ problem: Problem, upperBound: Double, breakSymmetry: Bool, base: BaseLoad? = nil, balance: Double = 0) {
         self.problem = problem
         var model = Model(name: "\(problem.instance.name)-throughput")
         let choice = ChoiceVariables(problem, model: &model, breakSymmetry: breakSymmetry)
@@ -38,7 +48,8 @@ struct ThroughputFormulation: Formulation {
             }
         }.max() ?? 0
         let byteScale = largest > 0 ? 1 / largest : 1
-        let period = model.addVariable("T", upper: upperBound * scale)
+        let floor = max(base?.device.max() ?? 0, base?.link.values.max() ?? 0) * scale
+        let period = model.addVariable("T", lower: floor, upper: max(floor, upperBound * scale))
 
         // Loads as terms, filled as the transfer variables appear.
         var deviceLoad = (0..<m).map { d in (0..<n).flatMap { choice.cost($0, on: d, scale: scale) } }
@@ -132,14 +143,17 @@ struct ThroughputFormulation: Formulation {
             }
         }
         for (d, terms) in deviceLoad.enumerated() where !terms.isEmpty {
-            model.addRow(terms + [.init(period, -1)], lower: -.infinity, upper: 0, name: "load_\(problem.deviceName(d))")
+            let carried = (base?.device[d] ?? 0) * scale
+            model.addRow(terms + [.init(period, -1)], lower: -.infinity, upper: -carried, name: "load_\(problem.deviceName(d))")
         }
         for (link, terms) in linkLoad.sorted(by: { $0.key < $1.key }) {
-            model.addRow(terms + [.init(period, -1)], lower: -.infinity, upper: 0, name: "link_\(problem.linkName(link))")
+            let carried = (base?.link[link] ?? 0) * scale
+            model.addRow(terms + [.init(period, -1)], lower: -.infinity, upper: -carried, name: "link_\(problem.linkName(link))")
         }
         // Valid cut: the device running v is busy at least v's cost.
         for v in 0..<n { model.addRow([.init(period, 1)] + choice.cost(v, scale: -scale), lower: 0, upper: .infinity) }
-        model.minimize(LinearExpression(period))
+        let meanLoad = deviceLoad.flatMap { $0 }.map { LinearExpression.Term($0.variable, $0.coefficient * balance / Double(m)) }
+        model.minimize(LinearExpression([.init(period, 1)] + meanLoad))
         self.model = model
         self.choice = choice
         self.timeScale = scale
@@ -151,13 +165,13 @@ struct ThroughputFormulation: Formulation {
         self.net = net
     }
 
-    func startValues(_ assignment: Assignment, _ evaluation: Evaluation) -> [Double]? {
+    func startValues(_ assignment: Assignment, _ evaluation: Evaluation, value: Double) -> [Double]? {
         let plan = choice.canonical(assignment)
         var values = [Double](repeating: 0, count: model.columnCount)
         guard choice.fill(&values, with: plan) else { return nil }
         let transfers = TransferSet(problem, plan)
         let links = problem.transfers
-        values[period.index] = evaluation.period * timeScale
+        values[period.index] = value * timeScale
         for u in 0..<problem.layerCount {
             let a = plan.device[u]
             var largest = 0.0

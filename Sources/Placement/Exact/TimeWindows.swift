@@ -9,10 +9,11 @@ struct TimeWindows {
     let head: [Double]
     let tail: [Double]
 
-    init(_ problem: Problem) {
+    /// `earliest[v]`, when given, is a start no schedule can beat (a release time).
+    init(_ problem: Problem, earliest: [Double]? = nil) {
         let graph = problem.graph
         let cheapest = problem.options.map { $0.map(\.cost).min() ?? 0 }
-        var head = [Double](repeating: 0, count: problem.layerCount)
+        var head = earliest ?? [Double](repeating: 0, count: problem.layerCount)
         for v in graph.topologicalOrder {
             for w in graph.successors(of: v) { head[w] = max(head[w], head[v] + cheapest[v]) }
         }

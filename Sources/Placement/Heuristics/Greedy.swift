@@ -1,42 +1,109 @@
 import PlacementModel
 
-/// Greedy placement in topological order: each layer takes the option that finishes it
-/// earliest (latency: HEFT-like earliest finish with transfer times) or raises the period least
-/// (throughput), among the options that keep memory, the accuracy budget and groups satisfiable.
-/// O(E · D · P). Returns nil when it paints itself into a corner (memory or budget).
+/// Constructive placement: layers one at a time in a topological order, each taking the option
+/// its rule scores best among those that keep memory, the accuracy budget and groups
+/// satisfiable. O(E · D · P) (with insertion, times the layers already on a device).
+/// Returns nil when it paints itself into a corner (memory or budget).
+/// - greedy: file-order topological order, earliest finish (latency) or least period (throughput);
+/// - HEFT: upward-rank order, earliest finish with insertion into idle gaps (the schedule is kept);
+/// - random: a seeded random allowed option per layer.
 public enum Greedy {
+    public enum Rule: Sendable {
+        case earliestFinish
+        case leastPeriod
+        case random(seed: UInt64)
+    }
+
+    public enum Order: Sendable {
+        /// Among ready layers, the earliest in the file.
+        case file
+        /// Among ready layers, the largest upward rank (HEFT's priority, at mean costs).
+        case upwardRank
+    }
+
     /// The better of two runs: free precision choice under the budget, and precisions capped by
     /// `PrecisionAllocation` (which spends the budget where it saves most).
-    public static func place(_ problem: Problem, objective: Objective) -> Assignment? {
-        let runs = [place(problem, objective: objective, caps: nil)]
-            + [PrecisionAllocation.caps(problem).flatMap { place(problem, objective: objective, caps: $0) }]
-        return runs.compactMap { $0 }.map { ($0, problem.evaluate($0)) }.filter { $0.1.isValid }
+    public static func place(
+        _ problem: Problem, objective: Objective, rule: Rule? = nil, order: Order = .file, insertion: Bool = false,
+        devices: Set<Int>? = nil
+    ) -> Assignment? {
+        let rule = rule ?? (objective == .latency ? .earliestFinish : .leastPeriod)
+        let capsList: [[Double]?] = [nil] + (PrecisionAllocation.caps(problem).map { [$0] } ?? [])
+        return capsList.compactMap { place(problem, rule: rule, order: order, insertion: insertion, caps: $0, devices: devices) }
+            .map { ($0, problem.evaluate($0)) }.filter { $0.1.isValid }
             .min { $0.1.value(objective) < $1.1.value(objective) }?.0
     }
 
-    /// One greedy pass; with `caps`, layer v only takes precisions of sensitivity ≤ caps[v].
-    static func place(_ problem: Problem, objective: Objective, caps: [Double]?) -> Assignment? {
-        var state = State(problem)
-        for v in problem.graph.topologicalOrder {
+    /// One pass; with `caps`, layer v only takes precisions of sensitivity ≤ caps[v]; with
+    /// `devices`, only those devices (pinned layers keep their pin). With insertion the plan
+    /// carries its schedule.
+    static func place(
+        _ problem: Problem, objective: Objective = .latency, rule: Rule, order: Order = .file, insertion: Bool = false,
+        caps: [Double]?, devices: Set<Int>? = nil
+    ) -> Assignment? {
+        var state = State(problem, insertion: insertion)
+        var rng = SeededGenerator(seed: { if case .random(let seed) = rule { return seed } else { return 0 } }())
+        for v in Self.order(problem, order) {
             var best: (score: Double, tie: Double, option: Problem.Option)?
             for option in problem.options[v] where state.allows(v, option)
+                && (devices?.contains(option.device) ?? true || problem.instance.layers[v].pin != nil)
                 && problem.sensitivity(v, option.precision) <= (caps?[v] ?? .infinity) * (1 + 1e-12) {
-                let (score, tie) =
-                    objective == .latency ? (state.finish(v, option), option.cost) : state.periodAfter(v, option)
+                let (score, tie): (Double, Double) =
+                    switch rule {
+                    case .earliestFinish: (state.finish(v, option).end, option.cost)
+                    case .leastPeriod: state.periodAfter(v, option)
+                    case .random: (Double.random(in: 0..<1, using: &rng), 0)
+                    }
                 if best == nil || (score, tie) < (best!.score, best!.tie) { best = (score, tie, option) }
             }
             guard let choice = best?.option else { return nil }
             state.place(v, choice)
         }
-        return Assignment(device: state.device, precision: state.precision)
+        return Assignment(device: state.device, precision: state.precision, start: insertion ? state.startTime : nil)
+    }
+
+    /// A topological order: by file order, or by upward rank at mean option costs and mean
+    /// transfer times (ties: file order).
+    static func order(_ problem: Problem, _ order: Order) -> [Int] {
+        guard order == .upwardRank else { return problem.graph.topologicalOrder }
+        let graph = problem.graph
+        let meanCost = problem.options.map { $0.isEmpty ? 0 : $0.map(\.cost).reduce(0, +) / Double($0.count) }
+        let m = problem.deviceCount
+        let meanPerByte = m > 1 ? problem.transfers.secondsPerByte.reduce(0, +) / Double(m * (m - 1)) : 0
+        let meanLatency = m > 1 ? problem.transfers.latency.reduce(0, +) / Double(m * (m - 1)) : 0
+        var rank = [Double](repeating: 0, count: problem.layerCount)
+        for v in graph.topologicalOrder.reversed() {
+            let transfer = meanLatency + problem.outputElements[v] * problem.bits[0] / 8 * meanPerByte
+            rank[v] = meanCost[v] + (graph.successors(of: v).map { transfer + rank[$0] }.max() ?? 0)
+        }
+        struct Ready: Comparable {
+            let rank: Double
+            let layer: Int
+            static func < (a: Ready, b: Ready) -> Bool { a.rank > b.rank || (a.rank == b.rank && a.layer < b.layer) }
+        }
+        var waiting = (0..<problem.layerCount).map { graph.predecessors(of: $0).count }
+        var ready = MinHeap<Ready>()
+        for v in 0..<problem.layerCount where waiting[v] == 0 { ready.push(Ready(rank: rank[v], layer: v)) }
+        var result: [Int] = []
+        while let next = ready.pop() {
+            result.append(next.layer)
+            for w in graph.successors(of: next.layer) {
+                waiting[w] -= 1
+                if waiting[w] == 0 { ready.push(Ready(rank: rank[w], layer: w)) }
+            }
+        }
+        return result
     }
 
     private struct State {
         let problem: Problem
         var device: [Int]
         var precision: [Int]
+        var startTime: [Double]
         var finishTime: [Double]
-        var deviceFree: [Double]
+        /// Busy intervals per device, by start (with insertion); else only the last end counts.
+        var busy: [[(start: Double, end: Double)]]
+        let insertion: Bool
         var memoryLeft: [Double]
         var budgetLeft: Double
         /// Σ of the smallest sensitivity of each layer not yet placed: kept in reserve.
@@ -48,13 +115,15 @@ public enum Greedy {
         let lightest: [Double]
         var loads: LoadTracker
 
-        init(_ problem: Problem) {
+        init(_ problem: Problem, insertion: Bool) {
             self.problem = problem
+            self.insertion = insertion
             let n = problem.layerCount
             device = [Int](repeating: -1, count: n)
             precision = [Int](repeating: -1, count: n)
+            startTime = [Double](repeating: 0, count: n)
             finishTime = [Double](repeating: 0, count: n)
-            deviceFree = [Double](repeating: 0, count: problem.deviceCount)
+            busy = [[(start: Double, end: Double)]](repeating: [], count: problem.deviceCount)
             memoryLeft = problem.memory
             budgetLeft = problem.instance.accuracyBudget ?? .infinity
             budgetReserve = (0..<n).reduce(0) { total, v in
@@ -87,16 +156,42 @@ public enum Greedy {
             return penalty + budgetReserve - minimumSensitivity(v) <= budgetLeft * (1 + 1e-12)
         }
 
-        /// Earliest finish of v with this option, given its placed predecessors.
-        func finish(_ v: Int, _ option: Problem.Option) -> Double {
+        func largestOutput(_ u: Int) -> Double {
             let graph = problem.graph
-            var ready = deviceFree[option.device]
+            return (graph.successorStart[u]..<graph.successorStart[u + 1])
+                .map { problem.edgeBytes(successorEntry: $0, from: u, precision: precision[u]) }.max() ?? 0
+        }
+
+        /// Earliest start and finish of v with this option, given its placed predecessors: after
+        /// the device's last layer, or (with insertion) in the first idle gap long enough.
+        func finish(_ v: Int, _ option: Problem.Option) -> (start: Double, end: Double) {
+            let graph = problem.graph
+            var ready = 0.0
             for i in graph.predecessorStart[v]..<graph.predecessorStart[v + 1] {
                 let u = graph.predecessors[i]
-                let bytes = problem.outputBytes(u, precision[u])
+                // u's largest edge: consumers placed later may raise bytes(u, device) to it, and
+                // a kept schedule must stay valid.
+                let bytes = largestOutput(u)
                 ready = max(ready, finishTime[u] + problem.transfers.time(from: device[u], to: option.device, bytes: bytes))
             }
-            return ready + option.cost
+            let intervals = busy[option.device]
+            guard insertion else {
+                let begin = max(ready, intervals.last?.end ?? 0)
+                return (begin, begin + option.cost)
+            }
+            // Intervals do not overlap, so their ends are sorted too: skip those ending by `ready`.
+            var low = 0
+            var high = intervals.count
+            while low < high {
+                let middle = (low + high) / 2
+                if intervals[middle].end <= ready { low = middle + 1 } else { high = middle }
+            }
+            var begin = ready
+            for interval in intervals[low...] {
+                if begin + option.cost <= interval.start { break }
+                begin = max(begin, interval.end)
+            }
+            return (begin, begin + option.cost)
         }
 
         func periodAfter(_ v: Int, _ option: Problem.Option) -> (Double, Double) {
@@ -104,12 +199,14 @@ public enum Greedy {
         }
 
         mutating func place(_ v: Int, _ option: Problem.Option) {
-            let end = finish(v, option)
+            let (begin, end) = finish(v, option)
             loads.place(v, option, device: device, precision: precision)
             device[v] = option.device
             precision[v] = option.precision
+            startTime[v] = begin
             finishTime[v] = end
-            deviceFree[option.device] = end
+            let position = busy[option.device].firstIndex { $0.start > begin } ?? busy[option.device].endIndex
+            busy[option.device].insert((begin, end), at: position)
             memoryLeft[option.device] -= problem.weightBytes(v, option.precision)
             budgetLeft -= problem.sensitivity(v, option.precision)
             budgetReserve -= minimumSensitivity(v)

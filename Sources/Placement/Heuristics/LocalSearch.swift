@@ -9,6 +9,9 @@ public enum LocalSearch {
     public static func improve(
         _ problem: Problem, from start: Assignment, objective: Objective, deadline: ContinuousClock.Instant
     ) -> Assignment {
+        // Moves change the assignment, so the search runs on list schedules; a schedule that
+        // came with the start (HEFT's insertion schedule) is kept if nothing beats it.
+        let given = score(problem.evaluate(start), objective)
         var current = start
         current.start = nil
         var currentScore = score(problem.evaluate(current), objective)
@@ -35,10 +38,12 @@ public enum LocalSearch {
                 }
             }
         }
+        if let given, !(currentScore! < given) { return start }
         return current
     }
 
-    private struct Score: Comparable {
+    /// The objective's value, then a secondary figure that breaks plateaus.
+    struct Score: Comparable {
         let value: Double
         let secondary: Double
         static func < (a: Score, b: Score) -> Bool {
@@ -49,7 +54,7 @@ public enum LocalSearch {
         }
     }
 
-    private static func score(_ evaluation: Evaluation, _ objective: Objective) -> Score? {
+    static func score(_ evaluation: Evaluation, _ objective: Objective) -> Score? {
         guard evaluation.isValid else { return nil }
         switch objective {
         case .latency:

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import MILP
+import Placement
+import PlacementModel
+import Reports
+
+struct Bound: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compute lower bounds: how good can any plan be?",
+        discussion: """
+            Every bound is proven (the proofs are in the source beside each): the critical path \
+            at cheapest costs (latency), the average load, the largest layer (throughput), and \
+            the fractional LP relaxation with memory and accuracy-budget rows. With \
+            --time-limit the exact MILP also runs that long and adds its dual bound.
+
+            Examples:
+              dnnplace bound instances/cnn-cpu-2gpu.json
+              dnnplace bound instances/cnn-cpu-2gpu.json --objective throughput --time-limit 10 --json
+            """)
+
+    @Argument(help: "The instance file (dnnplace-instance/1 JSON).")
+    var instance: String
+
+    @Option(help: "latency or throughput (default: the instance's).")
+    var objective: Objective?
+
+    @Option(help: "Also run the exact MILP for this many seconds and use its dual bound.")
+    var timeLimit: Double?
+
+    @Option(help: "Solver for the LP and MILP: cbc or glpk.")
+    var solver: SolverBackend = .cbc
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    func run() throws {
+        try reportingInputErrors {
+            let clock = ContinuousClock.now
+            let problem = try Instance.load(path: instance)
+            let objective = objective ?? problem.instance.objective
+            if let reason = Feasibility.infeasibilityReason(problem) {
+                printError("infeasible: \(reason)")
+                throw ExitCode(2)
+            }
+            var bounds = LowerBounds.all(problem, objective, solver: solver)
+            if let timeLimit {
+                var request = SolveRequest(objective: objective)
+                request.method = .milp
+                request.solver = solver
+                request.timeLimit = timeLimit
+                let result = try Placer.solve(problem, request)
+                if result.status == .infeasible {
+                    printError(result.message ?? "infeasible")
+                    throw ExitCode(2)
+                }
+                if let bound = result.lowerBound { bounds.append(LowerBound(name: "milp", value: bound)) }
+            }
+            let best = LowerBounds.best(bounds)
+            let seconds = (ContinuousClock.now - clock).seconds
+            if json {
+                print(JSONValue.record([
+                    "instance": .string(problem.instance.name), "objective": .string(objective.rawValue),
+                    "lowerBound": .number(best),
+                    "bounds": .object(bounds.map { JSONMember($0.name, .number($0.value)) }),
+                    "seconds": .number(seconds),
+                ]).serialized(pretty: true))
+            } else {
+                var table = TextTable(["bound", "value", ""], rightAligned: [1])
+                for bound in bounds {
+                    table.append([bound.name, formatSeconds(bound.value), bound.value == best ? "best" : ""])
+                }
+                print("\(problem.instance.name): lower bounds on \(objective.rawValue) (\(formatSeconds(seconds)))")
+                print(table.render(indent: "  "))
+            }
+        }
+    }
+}

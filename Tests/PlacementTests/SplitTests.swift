@@ -1,0 +1,86 @@
+import Ingest
+@testable import Placement
+import PlacementModel
+import Testing
+
+@Suite struct SplitTests {
+    static func random(_ layers: Int, seed: UInt64, objective: Objective) throws -> Problem {
+        var generator = RandomInstance(layers: layers, seed: seed)
+        generator.quantized = true
+        generator.objective = objective
+        return try Problem(generator.instance())
+    }
+
+    @Test func modulesAreContiguousBoundedAndKeepTheQuotientAcyclic() throws {
+        let problem = try Self.random(300, seed: 2, objective: .latency)
+        let modules = ModularSegmentation.modules(problem, maxSize: 20)
+        #expect(modules.flatMap { $0 } == problem.graph.topologicalOrder)
+        #expect(modules.allSatisfy { $0.count <= 20 && !$0.isEmpty })
+        var moduleOf = [Int](repeating: 0, count: problem.layerCount)
+        for (k, module) in modules.enumerated() { for v in module { moduleOf[v] = k } }
+        for u in 0..<problem.layerCount {
+            for w in problem.graph.successors(of: u) { #expect(moduleOf[u] <= moduleOf[w]) }
+        }
+    }
+
+    @Test func modularityCutsBetweenDenseBlocks() throws {
+        // Two 5-layer cliques joined by one light edge: the best cut is between them.
+        var layers: [Layer] = []
+        var edges: [Edge] = []
+        for block in 0..<2 {
+            for i in 0..<5 {
+                layers.append(Layer(name: "b\(block)_\(i)", outputElements: 1000, costs: ["k": ["fp32": 1]]))
+                for j in 0..<i { edges.append(Edge(from: "b\(block)_\(j)", to: "b\(block)_\(i)")) }
+            }
+        }
+        edges.append(Edge(from: "b0_4", to: "b1_0", elements: 1))
+        let problem = try Problem(Instance(
+            name: "blocks", devices: [Device(name: "d", kind: "k", memory: 1e9)], links: Links(intraServer: nil),
+            layers: layers, edges: edges))
+        let modules = ModularSegmentation.modules(problem, maxSize: 6)
+        #expect(modules.map { $0.map(problem.layerName) } == [
+            ["b0_0", "b0_1", "b0_2", "b0_3", "b0_4"], ["b1_0", "b1_1", "b1_2", "b1_3", "b1_4"],
+        ])
+    }
+
+    @Test func contiguousSplitOfAChainIsBalanced() throws {
+        // A chain of 6 unit layers on two equal devices with free links: 3 + 3 is optimal.
+        let layers = (0..<6).map { Layer(name: "L\($0)", costs: ["k": ["fp32": 1]]) }
+        let edges = (1..<6).map { Edge(from: "L\($0 - 1)", to: "L\($0)") }
+        let problem = try Problem(Instance(
+            name: "chain", devices: [Device(name: "d0", kind: "k", memory: 1e9), Device(name: "d1", kind: "k", memory: 1e9)],
+            links: Links(intraServer: Link(bandwidth: 1e12, latency: 0)), layers: layers, edges: edges, objective: .throughput))
+        let plan = try #require(ContiguousSplit.place(problem))
+        #expect(problem.evaluate(plan).period == 3)
+        #expect(Set(plan.device[0..<3]).count == 1 && Set(plan.device[3..<6]).count == 1)
+    }
+
+    @Test(arguments: Objective.allCases)
+    func splitOnTwoHundredLayersIsValidAndBeatsGreedy(objective: Objective) throws {
+        let problem = try Self.random(200, seed: 4, objective: objective)
+        var request = SolveRequest(objective: objective)
+        request.method = .split
+        request.timeLimit = 4
+        let result = try Placer.solve(problem, request)
+        let evaluation = try #require(result.evaluation)
+        #expect(evaluation.isValid)
+        let greedy = problem.evaluate(try #require(Greedy.place(problem, objective: objective)))
+        #expect(evaluation.value(objective) <= greedy.value(objective))
+        #expect(try #require(result.lowerBound) <= evaluation.value(objective))
+    }
+
+    @Test(arguments: [Method.greedy, .heft, .single, .dp, .random])
+    func methodsAreDeterministicForASeed(method: Method) throws {
+        let problem = try Self.random(120, seed: 6, objective: .throughput)
+        var request = SolveRequest(objective: .throughput)
+        request.method = method
+        request.seed = 42
+        let first = try Placer.solve(problem, request).assignment
+        let second = try Placer.solve(problem, request).assignment
+        #expect(first != nil && first == second)
+        if method == .random {
+            request.seed = 43
+            #expect(try Placer.solve(problem, request).assignment != first)
+        }
+    }
+}

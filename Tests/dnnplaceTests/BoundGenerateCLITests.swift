@@ -1,0 +1,42 @@
+import Foundation
+import PlacementModel
+import Testing
+
+@Suite struct BoundGenerateCLITests {
+    @Test func boundPrintsEveryBoundAsJSONAndNothingElse() throws {
+        let run = try dnnplace("bound", instancePath("cnn-cpu-2gpu.json"), "--json")
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try JSONParser.parse(run.stdout)  // CBC's LP log must not reach standard output
+        guard case .object(let bounds) = json["bounds"], case .number(let best) = json["lowerBound"] else {
+            Issue.record("no bounds in \(run.stdout)")
+            return
+        }
+        #expect(bounds.map(\.key) == ["criticalPath", "averageLoad", "fractionalLP"])
+        #expect(bounds.allSatisfy { if case .number(let x) = $0.value { x <= best } else { false } })
+        // The exact optimum is never below the bound.
+        let solved = try JSONParser.parse(try dnnplace("solve", instancePath("cnn-cpu-2gpu.json"), "--method", "milp", "--json").stdout)
+        guard case .number(let optimum) = solved["value"] else { Issue.record("no optimum"); return }
+        #expect(best <= optimum * (1 + 1e-9))
+    }
+
+    @Test func generatedInstanceIsDeterministicAndValid() throws {
+        let a = try temporaryFile("", name: "a.json")
+        let b = try temporaryFile("", name: "b.json")
+        #expect(try dnnplace("generate", "random", "--layers", "50", "--seed", "3", "--quantized", "--out", a).status == 0)
+        #expect(try dnnplace("generate", "random", "--layers", "50", "--seed", "3", "--quantized", "--out", b).status == 0)
+        #expect(try String(contentsOfFile: a, encoding: .utf8) == String(contentsOfFile: b, encoding: .utf8))
+        let validate = try dnnplace("validate", a)
+        #expect(validate.status == 0)
+        #expect(validate.stdout.contains("50 layers"))
+    }
+
+    @Test func everyMethodAnswersWithABoundAndGap() throws {
+        for method in ["greedy", "heft", "single", "dp", "random", "local", "split", "auto"] {
+            let run = try dnnplace("solve", instancePath("cnn-cpu-2gpu.json"), "--method", method, "--objective", "throughput",
+                                   "--time-limit", "5", "--json")
+            #expect(run.status == 0, "\(method): \(run.stderr)")
+            let json = try JSONParser.parse(run.stdout)
+            #expect(json["lowerBound"] != nil && json["gap"] != nil, "\(method)")
+        }
+    }
+}
