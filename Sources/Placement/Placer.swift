@@ -61,6 +61,16 @@ public enum Placer {
     static let exactLimit: [Objective: Int] = [.latency: 40, .throughput: 120]
 
     public static func solve(_ problem: Problem, _ request: SolveRequest) throws -> PlacementResult {
+        let clock = ContinuousClock.now
+        if let reason = Feasibility.infeasibilityReason(problem) {
+            return PlacementResult(
+                method: request.method.rawValue, status: .infeasible, seconds: elapsed(since: clock),
+                message: "infeasible: \(reason)")
+        }
+        return try dispatch(problem, request)
+    }
+
+    private static func dispatch(_ problem: Problem, _ request: SolveRequest) throws -> PlacementResult {
         let objective = request.objective
         switch request.method {
         case .milp:
@@ -114,15 +124,12 @@ public enum Placer {
             .min { $0.1.value(objective) < $1.1.value(objective) }?.0
     }
 
-    /// Wraps a heuristic: infeasibility check, evaluation, simple bound, timing.
+    /// Wraps a heuristic: evaluation, lower bound, timing.
     static func heuristic(_ problem: Problem, _ request: SolveRequest, _ place: () -> Assignment?) -> PlacementResult {
         let clock = ContinuousClock.now
         let method = request.method.rawValue
         var result = PlacementResult(method: method, status: .unknown)
-        if let reason = Feasibility.infeasibilityReason(problem) {
-            result.status = .infeasible
-            result.message = "infeasible: \(reason)"
-        } else if let plan = place() {
+        if let plan = place() {
             let evaluation = problem.evaluate(plan)
             if evaluation.isValid {
                 result.status = .feasible

@@ -4,20 +4,15 @@ import PlacementModel
 
 /// The exact method: a heuristic plan as upper bound and warm start, the objective's MILP on
 /// GLPK or CBC, and the solution re-evaluated by the evaluator, whose figure is reported.
+/// (`Placer.solve` has already ruled out the cheaply provable infeasibilities.)
 enum ExactPlacement {
     static func solve(_ problem: Problem, _ request: SolveRequest) throws -> PlacementResult {
         let clock = ContinuousClock.now
         let objective = request.objective
         var result = PlacementResult(method: "milp", solver: request.solver.rawValue, status: .unknown)
-        if let reason = Feasibility.infeasibilityReason(problem) {
-            result.status = .infeasible
-            result.message = "infeasible: \(reason)"
-            result.seconds = elapsed(since: clock)
-            return result
-        }
-        // The warm start: greedy improved by local search, for a small share of the time limit.
+        // The warm start: the heuristic portfolio improved by local search, for a small share of the time.
         let searchDeadline = clock + .seconds(min(2, request.timeLimit * 0.05))
-        let heuristic = Greedy.place(problem, objective: objective)
+        let heuristic = Placer.portfolio(problem, objective)
             .map { LocalSearch.improve(problem, from: $0, objective: objective, deadline: searchDeadline) }
             .map { ($0, problem.evaluate($0)) }
             .flatMap { $0.1.isValid ? $0 : nil }

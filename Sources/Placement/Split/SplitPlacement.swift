@@ -21,12 +21,6 @@ enum SplitPlacement {
             return result
         }
         var result = PlacementResult(method: "split", solver: request.solver.rawValue, status: .unknown)
-        if let reason = Feasibility.infeasibilityReason(problem) {
-            result.status = .infeasible
-            result.message = "infeasible: \(reason)"
-            result.seconds = elapsed(since: clock)
-            return result
-        }
         let deadline = clock + .seconds(request.timeLimit)
         let modules = ModularSegmentation.modules(problem, maxSize: size)
         // A reference plan whose slices seed each module with choices made in context.
