@@ -51,6 +51,7 @@ let package = Package(
         .testTarget(name: "PlacementModelTests", dependencies: ["PlacementModel"]),
         .testTarget(name: "MILPTests", dependencies: ["MILP"]),
         .testTarget(name: "PlacementTests", dependencies: ["Placement", "Ingest"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Placement"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         .testTarget(name: "dnnplaceTests", dependencies: ["dnnplace"]),
     ],

@@ -41,7 +41,7 @@ public enum Method: String, CaseIterable, Sendable {
     case dp
     /// A seeded random valid plan.
     case random
-    /// Local search from the best of greedy, HEFT and single.
+    /// Local search from the best of the portfolio (greedy, HEFT, single, and dp for throughput).
     case local
 }
 
@@ -106,12 +106,14 @@ public enum Placer {
         }
     }
 
-    /// The best of the quick constructive heuristics: greedy, HEFT and the best single device.
+    /// The best of the quick constructive heuristics: greedy, HEFT, the best single device and,
+    /// for throughput, the contiguous-split DP.
     static func portfolio(_ problem: Problem, _ objective: Objective) -> Assignment? {
         [
             Greedy.place(problem, objective: objective),
             Greedy.place(problem, objective: objective, rule: .earliestFinish, order: .upwardRank, insertion: true),
             bestSingleDevice(problem, objective),
+            objective == .throughput ? ContiguousSplit.place(problem) : nil,
         ].compactMap { $0 }.map { ($0, problem.evaluate($0)) }.filter { $0.1.isValid }
             .min { $0.1.value(objective) < $1.1.value(objective) }?.0
     }
