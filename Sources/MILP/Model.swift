@@ -45,11 +45,6 @@ public struct Model: Sendable {
 
     public mutating func addBinary(_ name: String = "") -> Variable { addVariable(name, upper: 1, kind: .binary) }
 
-    public mutating func setBounds(_ variable: Variable, lower: Double, upper: Double) {
-        columnLower[variable.index] = lower
-        columnUpper[variable.index] = upper
-    }
-
     /// Adds `constraint` as a row (its expression's constant moved to the bounds).
     public mutating func add(_ constraint: LinearConstraint, name: String = "") {
         let c = constraint.expression.constant

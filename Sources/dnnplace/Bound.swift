@@ -31,8 +31,19 @@ struct Bound: ParsableCommand {
     @Option(help: "Solver for the LP and MILP: cbc or glpk.")
     var solver: SolverBackend = .cbc
 
+    @Option(help: "With --time-limit, write the MILP to this .lp or .mps file before solving.")
+    var writeModel: String?
+
     @Flag(help: "Print JSON instead of a table.")
     var json = false
+
+    func validate() throws {
+        if let timeLimit, timeLimit <= 0 { throw ValidationError("--time-limit must be positive") }
+        if let writeModel {
+            guard timeLimit != nil else { throw ValidationError("--write-model needs --time-limit (the MILP runs only then)") }
+            guard ModelFileFormat(path: writeModel) != nil else { throw ValidationError("--write-model needs a .lp or .mps file name") }
+        }
+    }
 
     func run() throws {
         try reportingInputErrors {
@@ -49,7 +60,13 @@ struct Bound: ParsableCommand {
                 request.method = .milp
                 request.solver = solver
                 request.timeLimit = timeLimit
-                let result = try Placer.solve(problem, request)
+                request.writeModel = writeModel
+                let result: PlacementResult
+                do {
+                    result = try Placer.solve(problem, request)
+                } catch let error as ModelFileError {
+                    throw InputError(file: error.path, error.message)
+                }
                 if result.status == .infeasible {
                     printError(result.message ?? "infeasible")
                     throw ExitCode(2)

@@ -21,6 +21,8 @@ enum SplitPlacement {
             return result
         }
         var result = PlacementResult(method: "split", solver: request.solver.rawValue, status: .unknown)
+        // The bound first, so that its time counts against the limit.
+        let lowerBound = LowerBounds.best(LowerBounds.all(problem, objective, solver: request.solver))
         let deadline = clock + .seconds(request.timeLimit)
         let modules = ModularSegmentation.modules(problem, maxSize: size)
         // A reference plan whose slices seed each module with choices made in context.
@@ -72,7 +74,7 @@ enum SplitPlacement {
         result.status = .feasible
         result.assignment = plan
         result.evaluation = evaluation
-        result.lowerBound = min(LowerBounds.best(LowerBounds.all(problem, objective, solver: request.solver)), evaluation.value(objective))
+        result.lowerBound = lowerBound
         result.message = "\(modules.count) modules of at most \(size) layers"
             + (unsolved > 0 ? "; \(unsolved) kept the reference plan when time ran out" : "")
         result.seconds = elapsed(since: clock)
@@ -82,7 +84,7 @@ enum SplitPlacement {
 
 /// The partial plan of the splitting heuristic: what is placed so far, and what it leaves for
 /// the next module (device ready times, memory, budget, loads).
-struct PlacedState {
+private struct PlacedState {
     let problem: Problem
     var device: [Int]
     var precision: [Int]
@@ -242,7 +244,7 @@ struct PlacedState {
     }
 }
 
-func leastSensitivity(_ problem: Problem, _ v: Int) -> Double {
+private func leastSensitivity(_ problem: Problem, _ v: Int) -> Double {
     problem.options[v].map { problem.sensitivity(v, $0.precision) }.min() ?? 0
 }
 
@@ -251,7 +253,7 @@ func leastSensitivity(_ problem: Problem, _ v: Int) -> Double {
 /// memory left; the budget left minus the reserve of later layers; groups already placed become pins.
 /// (Stubs send their tensors again even where an earlier consumer already received them: the
 /// module's estimate is pessimistic there, the final evaluation exact.)
-struct ModuleContext {
+private struct ModuleContext {
     let module: [Int]
     let sub: Problem
     /// For each stub, the placed layer it stands for.
