@@ -61,12 +61,7 @@ struct Bound: ParsableCommand {
                 request.solver = solver
                 request.timeLimit = timeLimit
                 request.writeModel = writeModel
-                let result: PlacementResult
-                do {
-                    result = try Placer.solve(problem, request)
-                } catch let error as ModelFileError {
-                    throw InputError(file: error.path, error.message)
-                }
+                let result = try Placer.solve(problem, request)
                 if result.status == .infeasible {
                     printError(result.message ?? "infeasible")
                     throw ExitCode(2)

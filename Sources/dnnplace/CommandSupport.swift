@@ -1,15 +1,19 @@
 import ArgumentParser
 import Foundation
+import MILP
 import PlacementModel
 import Reports
 
-/// Runs a command body and turns bad input into the SPEC §7 exit status 1, with every
-/// diagnostic on standard error, instead of a crash or a stack trace.
+/// Runs a command body and turns bad input (or an unwritable model file) into the SPEC §7 exit
+/// status 1, with every diagnostic on standard error, instead of a crash or a stack trace.
 func reportingInputErrors(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as InputError {
         printError(error.diagnostics.map { "error: \($0)" }.joined(separator: "\n"))
+        throw ExitCode(1)
+    } catch let error as ModelFileError {
+        printError("error: \(error)")
         throw ExitCode(1)
     }
 }

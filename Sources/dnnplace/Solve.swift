@@ -93,12 +93,7 @@ struct Solve: ParsableCommand {
             request.breakSymmetry = !noSymmetryBreaking
             request.warmStart = !noWarmStart
             request.writeModel = writeModel
-            let result: PlacementResult
-            do {
-                result = try Placer.solve(problem, request)
-            } catch let error as ModelFileError {
-                throw InputError(file: error.path, error.message)
-            }
+            let result = try Placer.solve(problem, request)
             if let out, let assignment = result.assignment {
                 try write(problem.plan(assignment, objective: request.objective).json.serialized(pretty: true) + "\n", to: out)
             }
