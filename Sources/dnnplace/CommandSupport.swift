@@ -37,3 +37,21 @@ func emit(_ report: PlanReport, json: Bool) throws {
     let code = report.status.exitCode
     if code != 0 { throw ExitCode(code) }
 }
+
+/// Loads an instance and a plan for it and evaluates the plan; a plan that names unknown
+/// things or breaks a constraint is bad input, reported with the plan's file.
+func loadEvaluatedPlan(instance: String, plan path: String) throws(InputError) -> (Problem, Plan, Assignment, Evaluation) {
+    let problem = try Instance.load(path: instance)
+    let plan = try Plan.load(path: path)
+    let assignment: Assignment
+    do throws(InputError) {
+        assignment = try problem.assignment(from: plan)
+    } catch {
+        throw error.inFile(path)
+    }
+    let evaluation = problem.evaluate(assignment)
+    if !evaluation.isValid {
+        throw InputError(evaluation.violations.map { Diagnostic(file: path, path: "", message: $0) })
+    }
+    return (problem, plan, assignment, evaluation)
+}

@@ -33,18 +33,7 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         try reportingInputErrors {
             let clock = ContinuousClock.now
-            let problem = try Instance.load(path: instance)
-            let plan = try Plan.load(path: self.plan)
-            let assignment: Assignment
-            do throws(InputError) {
-                assignment = try problem.assignment(from: plan)
-            } catch {
-                throw error.inFile(self.plan)
-            }
-            let evaluation = problem.evaluate(assignment)
-            if !evaluation.isValid {
-                throw InputError(evaluation.violations.map { Diagnostic(file: self.plan, path: "", message: $0) })
-            }
+            let (problem, plan, assignment, evaluation) = try loadEvaluatedPlan(instance: instance, plan: self.plan)
             let report = PlanReport(
                 problem: problem, objective: objective ?? plan.objective ?? problem.instance.objective,
                 result: PlacementResult(

@@ -40,3 +40,16 @@ import Testing
         }
     }
 }
+
+@Suite struct RenderCLITests {
+    @Test func renderWritesSVGAndRefusesInvalidPlans() throws {
+        let out = try temporaryFile("", name: "plan.svg")
+        let run = try dnnplace("render", instancePath("tiny.json"), instancePath("plans/tiny.json"), "--out", out)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try String(contentsOfFile: out, encoding: .utf8).hasPrefix("<svg"))
+        let bad = try temporaryFile(#"{"assignments": [{"layer": "input", "device": "gpu0", "precision": "fp32"}]}"#, name: "bad.json")
+        let refused = try dnnplace("render", instancePath("tiny.json"), bad, "--out", out)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("no assignment"))
+    }
+}
