@@ -6,7 +6,7 @@ import PlacementModel
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write generated instances (for tests, benchmarks and experiments).",
-        subcommands: [RandomDAG.self])
+        subcommands: [RandomDAG.self, RandWireNetwork.self])
 
     struct RandomDAG: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -54,4 +54,68 @@ struct Generate: ParsableCommand {
             }
         }
     }
+
+    struct RandWireNetwork: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "randwire",
+            abstract: "A RandWire network (Xie et al. 2019) costed on a machine by the roofline model.",
+            discussion: """
+                Random graphs: ws (Watts-Strogatz, k = 4, p = 0.75), er (Erdős-Rényi, p = 0.2), ba \
+                (Barabási-Albert, m = 5), one per stage, drawn from the seed. Layer costs come \
+                from the machine's device catalog (instances/devices/).
+
+                Example:
+                  dnnplace generate randwire --graph ws --nodes 32 --seed 1 --devices instances/devices/cpu-2gpu.json --out rw.json
+                """)
+
+        @Option(help: "ws, er or ba.")
+        var graph: RandWire.Graph = .ws
+
+        @Option(help: "Nodes per random stage (N; the first stage has N/2).")
+        var nodes = 32
+
+        @Option(help: "Seed.")
+        var seed: UInt64 = 1
+
+        @Option(help: "small (C = 78) or regular (C = 109).")
+        var regime: RandWire.Regime = .small
+
+        @Option(help: "A machine file (dnnplace-machine/1).")
+        var devices: String
+
+        @Option(help: "Comma-separated precisions, the first the reference (e.g. fp32,fp16,int8).")
+        var precisions = "fp32"
+
+        @Option(help: "latency or throughput.")
+        var objective: Objective = .latency
+
+        @Option(help: "Accuracy budget: the largest Σ sensitivity of the plan (default: none).")
+        var accuracyBudget: Double?
+
+        @Option(help: "Output file (default: standard output).")
+        var out: String?
+
+        func validate() throws {
+            guard nodes >= 4 else { throw ValidationError("--nodes must be at least 4") }
+            if let accuracyBudget, accuracyBudget < 0 { throw ValidationError("--accuracy-budget must not be negative") }
+        }
+
+        func run() throws {
+            try reportingInputErrors {
+                let machine = try Machine.load(path: devices)
+                let network = RandWire.network(graph, nodes: nodes, regime: regime, seed: seed)
+                var instance = try CostModel.instance(
+                    name: "randwire-\(graph.rawValue)-\(nodes)-\(regime.rawValue)-s\(seed)", works: network.works,
+                    edges: network.edges, machine: machine, precisions: precisions.split(separator: ",").map(String.init),
+                    objective: objective)
+                instance.accuracyBudget = accuracyBudget
+                _ = try Problem(instance)
+                let text = instance.json.serialized(pretty: true) + "\n"
+                if let out { try write(text, to: out) } else { print(text, terminator: "") }
+            }
+        }
+    }
 }
+
+extension RandWire.Graph: ExpressibleByArgument {}
+extension RandWire.Regime: ExpressibleByArgument {}
