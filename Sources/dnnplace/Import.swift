@@ -1,11 +1,12 @@
 import ArgumentParser
+import Foundation
 import Ingest
 import PlacementModel
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Convert models and placement inputs of other tools into dnnplace instances.",
-        subcommands: [NeurIPS20Input.self])
+        subcommands: [NeurIPS20Input.self, MeasuredProfile.self])
 
     struct NeurIPS20Input: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -38,6 +39,62 @@ struct Import: ParsableCommand {
                 } else {
                     print(text, terminator: "")
                 }
+            }
+        }
+    }
+
+    struct MeasuredProfile: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "profile",
+            abstract: "Replace modelled layer costs by measured ones.",
+            discussion: """
+                PROFILE is a CSV with lines `layer,deviceKind,precision,seconds` (a header line \
+                is allowed), or ONNX Runtime's profiling JSON (node kernel times, averaged over \
+                runs), which needs --kind and --precision since it names neither.
+
+                Examples:
+                  dnnplace import profile model.json measured.csv --out model-measured.json
+                  dnnplace import profile model.json onnxruntime_profile.json --kind t4 --precision fp16 --out model-measured.json
+                """)
+
+        @Argument(help: "The instance whose costs to override.")
+        var instance: String
+
+        @Argument(help: "The profile: .csv, or ONNX Runtime profiling .json.")
+        var profile: String
+
+        @Option(help: "Device kind the ONNX Runtime profile was measured on.")
+        var kind: String?
+
+        @Option(help: "Precision the ONNX Runtime profile was measured at.")
+        var precision: String?
+
+        @Option(help: "Where to write the instance (default: standard output).")
+        var out: String?
+
+        func validate() throws {
+            if profile.hasSuffix(".json"), kind == nil || precision == nil {
+                throw ValidationError("an ONNX Runtime profile needs --kind and --precision")
+            }
+        }
+
+        func run() throws {
+            try reportingInputErrors {
+                let problem = try Instance.load(path: instance)
+                let measured: Profile
+                if profile.hasSuffix(".json") {
+                    measured = try Profile.onnxRuntime(readJSON(path: profile), kind: kind!, precision: precision!, file: profile)
+                } else {
+                    guard let data = FileManager.default.contents(atPath: profile) else {
+                        throw InputError(file: profile, "cannot read the file (missing or unreadable)")
+                    }
+                    measured = try Profile.csv(String(decoding: data, as: UTF8.self), file: profile)
+                }
+                let updated = try measured.applied(to: problem.instance, file: profile)
+                _ = try Problem(updated)
+                let text = updated.json.serialized(pretty: true) + "\n"
+                if let out { try write(text, to: out) } else { print(text, terminator: "") }
+                printError("\(measured.entries.count) measured costs applied")
             }
         }
     }

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct ValidateEvaluateCLITests {
     @Test func bundledInstancesValidate() throws {
-        for name in ["tiny.json", "cnn-cpu-2gpu.json", "quantized-chain.json"] {
+        for name in ["tiny.json", "cnn-cpu-2gpu.json", "quantized-chain.json", "randwire-ws32-small.json"] {
             let run = try dnnplace("validate", instancePath(name))
             #expect(run.status == 0, "\(name): \(run.stderr)")
             #expect(run.stdout.contains("valid"))
