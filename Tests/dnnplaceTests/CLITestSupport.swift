@@ -14,7 +14,9 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
 
 func instancePath(_ name: String) -> String { packageRoot.appendingPathComponent("instances/\(name)").path }
 
-func dnnplace(_ arguments: String...) throws -> CLIRun {
+func dnnplace(_ arguments: String...) throws -> CLIRun { try dnnplace(arguments) }
+
+func dnnplace(_ arguments: [String]) throws -> CLIRun {
     // The test runner lives in the same build folder as the products it depends on.
     let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     let binary = [folder, folder.deletingLastPathComponent()]

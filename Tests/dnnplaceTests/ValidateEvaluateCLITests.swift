@@ -64,7 +64,7 @@ import Testing
     }
 
     @Test func everyCommandHelpHasAnExample() throws {
-        for command in ["solve", "bound", "validate", "evaluate", "render"] {
+        for command in ["solve", "bound", "validate", "evaluate", "render", "bench"] {
             let run = try dnnplace(command, "--help")
             #expect(run.status == 0)
             #expect(run.stdout.contains("Example"), "\(command) --help lacks an example")

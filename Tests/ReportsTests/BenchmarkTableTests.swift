@@ -1,0 +1,29 @@
+import PlacementModel
+import Reports
+import Testing
+
+@Suite struct BenchmarkTableTests {
+    static let rows = [
+        BenchmarkRow(instance: "a, \"quoted\"", method: "split", objective: "latency", status: "feasible", value: 2, lowerBound: 1, seconds: 1, layers: 3, edges: 2, devices: 2),
+        BenchmarkRow(instance: "a, \"quoted\"", method: "single", objective: "latency", status: "feasible", value: 8, lowerBound: 1, seconds: 0.01, layers: 3, edges: 2, devices: 2),
+        BenchmarkRow(instance: "b", method: "split", objective: "latency", status: "feasible", value: 4, lowerBound: 2, seconds: 4, layers: 3, edges: 2, devices: 2),
+        BenchmarkRow(instance: "b", method: "single", objective: "latency", status: "unknown", value: nil, lowerBound: nil, seconds: 0.01, layers: 3, edges: 2, devices: 2),
+    ]
+
+    @Test func csvRoundTripsWithQuotingAndEmptyFields() throws {
+        let text = BenchmarkTable.csv(Self.rows)
+        #expect(text.hasPrefix(BenchmarkTable.header + "\n\"a, \"\"quoted\"\"\",split,latency,feasible,2.0,1.0,1.0,1.000"))
+        #expect(try BenchmarkTable.parse(text, file: "t.csv") == Self.rows)
+        #expect(throws: InputError.self) { try BenchmarkTable.parse("x,y\n", file: "t.csv") }
+    }
+
+    @Test func markdownSummarisesByHand() {
+        let text = BenchmarkTable.markdown(Self.rows, title: "T", command: "cmd")
+        // split is best on both instances (value/best 1, 2 wins); single: 8/2 = 4 on one of two.
+        #expect(text.contains("split     2/2                         1     2"))
+        #expect(text.contains("single    1/2                         4     0"))
+        // Best bound / best plan: (1/2 · 2/4)^½ = 0.5; single against the best plan: 4x.
+        #expect(text.contains("Best lower bound / best plan, geometric mean: 0.5"))
+        #expect(text.contains("- best plan against the best single device: 4x faster (geometric mean over 1)"))
+    }
+}
