@@ -18,7 +18,7 @@ public struct PlanChart {
         self.objective = objective
     }
 
-    static let palette = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#76b7b2", "#edc948", "#9c755f"]
+    static let palette = SVG.palette
     static let width = 960.0
     static let labelWidth = 120.0
     static let rowHeight = 28.0
@@ -31,9 +31,9 @@ public struct PlanChart {
     public func html() -> String {
         """
         <!DOCTYPE html>
-        <html><head><meta charset="utf-8"><title>\(escape(problem.instance.name))</title>
+        <html><head><meta charset="utf-8"><title>\(SVG.escape(problem.instance.name))</title>
         <style>body{font-family:sans-serif} rect.layer:hover{stroke:#000;stroke-width:1.5}</style></head>
-        <body><h1>\(escape(problem.instance.name))</h1>
+        <body><h1>\(SVG.escape(problem.instance.name))</h1>
         \(svg())
         </body></html>
         """
@@ -47,7 +47,7 @@ public struct PlanChart {
         let transfers = TransferSet(problem, assignment)
         for d in 0..<problem.deviceCount {
             let y = 40 + Double(d) * Self.rowHeight * 1.5
-            body += text(x: 8, y: y + 17, problem.deviceName(d))
+            body += SVG.text(x: 8, y: y + 17, problem.deviceName(d))
             for u in 0..<problem.layerCount {
                 // Transfers into d: from u's finish, for τ(u, d).
                 guard let bytes = transfers.bytes(from: u, to: d) else { continue }
@@ -68,9 +68,9 @@ public struct PlanChart {
                 title: "\(problem.layerName(v)) (\(problem.precisionName(p))): \(formatSeconds(evaluation.start[v])) – \(formatSeconds(evaluation.finish[v]))")
         }
         let height = 40 + Double(problem.deviceCount) * Self.rowHeight * 1.5 + 60
-        let axis = text(x: Self.labelWidth, y: height - 30, "0") + text(x: Self.width - 80, y: height - 30, formatSeconds(span))
-        return document(
-            height: height, title: "\(problem.instance.name): latency \(formatSeconds(evaluation.latency))",
+        let axis = SVG.text(x: Self.labelWidth, y: height - 30, "0") + SVG.text(x: Self.width - 80, y: height - 30, formatSeconds(span))
+        return SVG.document(
+            width: Self.width, height: height, title: "\(problem.instance.name): latency \(formatSeconds(evaluation.latency))",
             body: body + axis + legend(y: height - 12))
     }
 
@@ -82,7 +82,7 @@ public struct PlanChart {
         var body = ""
         for (i, (name, load)) in rows.enumerated() {
             let y = 40 + Double(i) * Self.rowHeight
-            body += text(x: 8, y: y + 17, name)
+            body += SVG.text(x: 8, y: y + 17, name)
             let isDevice = i < problem.deviceCount
             body += rect(
                 x: Self.labelWidth, y: y, width: load / scale * plotWidth, height: Self.rowHeight - 6,
@@ -90,39 +90,21 @@ public struct PlanChart {
                 title: "\(name): \(formatSeconds(load)) per input (\(Int((load / scale * 100).rounded()))% of the period)")
         }
         let height = 40 + Double(rows.count) * Self.rowHeight + 30
-        let periodLine = "<line x1=\"\(format(Self.labelWidth + plotWidth))\" y1=\"30\" x2=\"\(format(Self.labelWidth + plotWidth))\" y2=\"\(format(height - 20))\" stroke=\"#e15759\" stroke-dasharray=\"4 3\"/>\n"
-        return document(
-            height: height, title: "\(problem.instance.name): period \(formatSeconds(evaluation.period)) (\(formatSignificant(evaluation.throughput)) inputs/s)",
+        let periodLine = "<line x1=\"\(SVG.number(Self.labelWidth + plotWidth))\" y1=\"30\" x2=\"\(SVG.number(Self.labelWidth + plotWidth))\" y2=\"\(SVG.number(height - 20))\" stroke=\"#e15759\" stroke-dasharray=\"4 3\"/>\n"
+        return SVG.document(
+            width: Self.width, height: height, title: "\(problem.instance.name): period \(formatSeconds(evaluation.period)) (\(formatSignificant(evaluation.throughput)) inputs/s)",
             body: body + periodLine)
     }
 
     private func legend(y: Double) -> String {
         problem.instance.precisions.enumerated().map { p, precision in
             rect(x: Self.labelWidth + Double(p) * 90, y: y - 10, width: 12, height: 12, fill: Self.palette[p % Self.palette.count], className: "legend", title: precision.name)
-                + text(x: Self.labelWidth + Double(p) * 90 + 16, y: y, precision.name)
+                + SVG.text(x: Self.labelWidth + Double(p) * 90 + 16, y: y, precision.name)
         }.joined()
-    }
-
-    private func document(height: Double, title: String, body: String) -> String {
-        """
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(format(Self.width))" height="\(format(height))" viewBox="0 0 \(format(Self.width)) \(format(height))" font-family="sans-serif" font-size="12">
-        \(text(x: 8, y: 20, title))\(body)</svg>
-        """
     }
 
     private func rect(x: Double, y: Double, width: Double, height: Double, fill: String, className: String, title: String) -> String {
         let outline = className == "layer" ? " stroke=\"#ffffff\" stroke-width=\"0.75\"" : ""
-        return "<rect class=\"\(className)\" x=\"\(format(x))\" y=\"\(format(y))\" width=\"\(format(max(width, 0.5)))\" height=\"\(format(height))\" fill=\"\(fill)\"\(outline)><title>\(escape(title))</title></rect>\n"
-    }
-
-    private func text(x: Double, y: Double, _ content: String) -> String {
-        "<text x=\"\(format(x))\" y=\"\(format(y))\">\(escape(content))</text>\n"
-    }
-
-    private func format(_ value: Double) -> String { formatSignificant(value, digits: 6) }
-
-    private func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        return "<rect class=\"\(className)\" x=\"\(SVG.number(x))\" y=\"\(SVG.number(y))\" width=\"\(SVG.number(max(width, 0.5)))\" height=\"\(SVG.number(height))\" fill=\"\(fill)\"\(outline)><title>\(SVG.escape(title))</title></rect>\n"
     }
 }

@@ -106,9 +106,8 @@ struct Bench: ParsableCommand {
                     // Written after every row, so an interrupted run loses at most one.
                     try write(BenchmarkTable.csv(rows), to: csvPath)
                 }
-                let command = "dnnplace bench " + CommandLine.arguments.dropFirst(2).joined(separator: " ")
-                try write(BenchmarkTable.markdown(rows, title: "Benchmark", command: command), to: out + ".md")
-                printError("wrote \(csvPath) and \(out).md (\(rows.count) rows)")
+                try writeSummary(rows, to: out, command: "dnnplace bench " + CommandLine.arguments.dropFirst(2).joined(separator: " "))
+                printError("wrote \(csvPath), \(out).md and its plots (\(rows.count) rows)")
             }
         }
     }
@@ -143,12 +142,21 @@ struct Bench: ParsableCommand {
                 }
                 let rows = order.map { merged[$0]! }
                 try write(BenchmarkTable.csv(rows), to: out + ".csv")
-                let command = "dnnplace bench merge " + files.joined(separator: " ") + " --out \(out)"
-                try write(BenchmarkTable.markdown(rows, title: "Benchmark", command: command), to: out + ".md")
-                printError("wrote \(out).csv and \(out).md (\(rows.count) rows from \(files.count) files)")
+                try writeSummary(rows, to: out, command: "dnnplace bench merge " + files.joined(separator: " ") + " --out \(out)")
+                printError("wrote \(out).csv, \(out).md and its plots (\(rows.count) rows from \(files.count) files)")
             }
         }
     }
+}
+
+/// PREFIX.md (the summary) and its plots, PREFIX-quality.svg and PREFIX-speedup.svg.
+private func writeSummary(_ rows: [BenchmarkRow], to out: String, command: String) throws {
+    let name = out.split(separator: "/").last.map(String.init) ?? out
+    let markdown = BenchmarkTable.markdown(rows, title: "Benchmark", command: command)
+        + "\nPlots: [quality against time](\(name)-quality.svg), [speed-up over the best single device](\(name)-speedup.svg).\n"
+    try write(markdown, to: out + ".md")
+    try write(BenchmarkPlots.qualityVersusTime(rows), to: out + "-quality.svg")
+    try write(BenchmarkPlots.speedUpOverSingleDevice(rows), to: out + "-speedup.svg")
 }
 
 /// Resolves suites to problems, in a fixed order (so shards partition the same list).

@@ -27,3 +27,15 @@ import Testing
         #expect(text.contains("- best plan against the best single device: 4x faster (geometric mean over 1)"))
     }
 }
+
+@Suite struct BenchmarkPlotsTests {
+    @Test func plotsHaveAPointPerPlanAndABarPerSingleDeviceRun() throws {
+        let quality = BenchmarkPlots.qualityVersusTime(BenchmarkTableTests.rows)
+        let speedUp = BenchmarkPlots.speedUpOverSingleDevice(BenchmarkTableTests.rows)
+        let counter = PlanChartTests()
+        // Three rows have a value; one single-device run has one.
+        #expect(try counter.parse(quality).classes["point"] == 3)
+        #expect(try counter.parse(speedUp).classes["bar"] == 1)
+        #expect(speedUp.contains(">4x</text>"))
+    }
+}
