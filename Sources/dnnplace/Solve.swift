@@ -26,6 +26,7 @@ struct Solve: ParsableCommand {
               dnnplace solve instances/cnn-cpu-2gpu.json --method milp --solver glpk --time-limit 30 --out plan.json
               dnnplace solve instances/quantized-chain.json --objective throughput --json
               dnnplace solve instances/tiny.json --method milp --write-model tiny.lp
+              dnnplace solve instances/quantized-chain.json --pareto 8 --pareto-out chain-front
             """)
 
     @Argument(help: "The instance file (dnnplace-instance/1 JSON).")
@@ -70,10 +71,17 @@ struct Solve: ParsableCommand {
     @Flag(help: "Do not warm-start the MILP from the greedy plan (to measure its effect).")
     var noWarmStart = false
 
+    @Option(help: "Sweep the accuracy budget from 0 to its largest useful value in this many steps and write PREFIX.csv and PREFIX.svg (the latency or period against accuracy cost front) instead of one plan.")
+    var pareto: Int?
+
+    @Option(help: "With --pareto: the output prefix.")
+    var paretoOut = "pareto"
+
     func validate() throws {
         if let timeLimit, timeLimit <= 0 { throw ValidationError("--time-limit must be positive") }
         guard gap >= 0 else { throw ValidationError("--gap must not be negative") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        if let pareto, pareto < 1 { throw ValidationError("--pareto needs at least 1 step") }
         if let writeModel, ModelFileFormat(path: writeModel) == nil {
             throw ValidationError("--write-model needs a .lp or .mps file name")
         }
@@ -93,12 +101,41 @@ struct Solve: ParsableCommand {
             request.breakSymmetry = !noSymmetryBreaking
             request.warmStart = !noWarmStart
             request.writeModel = writeModel
+            if let steps = pareto {
+                try sweepBudget(problem, request, steps: steps)
+                return
+            }
             let result = try Placer.solve(problem, request)
             if let out, let assignment = result.assignment {
                 try write(problem.plan(assignment, objective: request.objective).json.serialized(pretty: true) + "\n", to: out)
             }
             try emit(PlanReport(problem: problem, objective: request.objective, result: result), json: json)
         }
+    }
+}
+
+extension Solve {
+    /// Solves at budgets 0, B/steps, …, B, where B = Σ over layers of their largest sensitivity:
+    /// no larger budget can change the answer.
+    func sweepBudget(_ problem: Problem, _ request: SolveRequest, steps: Int) throws {
+        let largest = (0..<problem.layerCount).reduce(0.0) { total, v in
+            total + (problem.options[v].map { problem.sensitivity(v, $0.precision) }.max() ?? 0)
+        }
+        var points: [ParetoFront.Point] = []
+        for step in 0...steps {
+            var instance = problem.instance
+            instance.accuracyBudget = largest * Double(step) / Double(steps)
+            let result = try Placer.solve(try Problem(instance), request)
+            printError("budget \(formatSignificant(instance.accuracyBudget!)): \(result.status.rawValue)")
+            guard let evaluation = result.evaluation else { continue }
+            points.append(ParetoFront.Point(
+                budget: instance.accuracyBudget!, accuracyCost: evaluation.accuracyCost,
+                value: evaluation.value(request.objective), status: result.status.rawValue))
+        }
+        let front = ParetoFront(points: points, objective: request.objective)
+        try write(front.csv, to: paretoOut + ".csv")
+        try write(front.svg, to: paretoOut + ".svg")
+        print("\(front.front.count) Pareto-optimal plans of \(points.count); wrote \(paretoOut).csv and \(paretoOut).svg")
     }
 }
 

@@ -39,3 +39,18 @@ import Testing
         #expect(speedUp.contains(">4x</text>"))
     }
 }
+
+@Suite struct ParetoFrontTests {
+    @Test func frontKeepsOnlyNonDominatedPoints() {
+        let points = [
+            ParetoFront.Point(budget: 0, accuracyCost: 0, value: 10, status: "optimal"),
+            ParetoFront.Point(budget: 1, accuracyCost: 0.5, value: 7, status: "optimal"),
+            ParetoFront.Point(budget: 2, accuracyCost: 0.9, value: 7, status: "feasible"),  // dominated: costlier, no faster
+            ParetoFront.Point(budget: 3, accuracyCost: 1.2, value: 4, status: "optimal"),
+        ]
+        let front = ParetoFront(points: points, objective: .throughput)
+        #expect(front.front.map(\.budget) == [0, 1, 3])
+        #expect(front.csv.split(separator: "\n")[3] == "2.0,0.9,7.0,feasible,false")
+        #expect(front.svg.components(separatedBy: "class=\"point\"").count - 1 == 4)
+    }
+}

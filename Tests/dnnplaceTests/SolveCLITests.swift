@@ -57,3 +57,15 @@ import Testing
         #expect(run.stderr.contains("CBC") || run.stderr.contains("Cbc"))
     }
 }
+
+@Suite struct ParetoCLITests {
+    @Test func paretoSweepWritesTheFront() throws {
+        let prefix = (try temporaryFile("", name: "x")).replacingOccurrences(of: "/x", with: "/front")
+        let run = try dnnplace("solve", instancePath("quantized-chain.json"), "--pareto", "3", "--pareto-out", prefix, "--method", "greedy")
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = try String(contentsOfFile: prefix + ".csv", encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 5)  // header + budgets 0, B/3, 2B/3, B
+        #expect(lines[1].hasPrefix("0.0,0.0,"))  // budget 0 allows no quantization
+        #expect(FileManager.default.fileExists(atPath: prefix + ".svg"))
+    }
+}
