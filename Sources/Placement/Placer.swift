@@ -69,7 +69,20 @@ public enum Placer {
                 method: request.method.rawValue, status: .infeasible, seconds: elapsed(since: clock),
                 message: "infeasible: \(reason)")
         }
-        return try dispatch(problem, request)
+        var result = try dispatch(problem, request)
+        if request.objective == .latency, let plan = result.assignment, let evaluation = result.evaluation {
+            // The best schedule for the plan's assignment: its own, list or insertion scheduling.
+            var inserted = plan
+            inserted.start = problem.insertionSchedule(plan)
+            let candidate = problem.evaluate(inserted)
+            if candidate.isValid, candidate.latency < evaluation.latency * (1 - 1e-12) {
+                result.assignment = inserted
+                result.evaluation = candidate
+                if let bound = result.lowerBound, candidate.latency <= bound * (1 + 1e-9) { result.status = .optimal }
+            }
+        }
+        result.seconds = elapsed(since: clock)
+        return result
     }
 
     private static func dispatch(_ problem: Problem, _ request: SolveRequest) throws -> PlacementResult {

@@ -223,3 +223,27 @@ import Testing
         #expect(close(e.accuracyCost, 0.003))
     }
 }
+
+@Suite struct InsertionScheduleTests {
+    @Test func insertionFillsAGapListSchedulingLeaves() throws {
+        // a (1 s, d0) feeds p (1 s, d1) over a link of latency 4: p cannot start before 5. p feeds
+        // r (3 s, d1); q (2 s, d1) is independent. Ranks: a 9, p 4, r 3, q 2.
+        // List scheduling: a 0-1, p 5-6, r 6-9, q appended 9-11: 11 s.
+        // Insertion: q fits into d1's idle 0-5 before p: 0-2, and the makespan is 9 s.
+        let p = try problem("""
+            {"devices": [{"name": "d0", "kind": "k"}, {"name": "d1", "kind": "k"}],
+             "links": {"intraServer": {"bandwidth": 1, "latency": 4}},
+             "layers": [{"name": "a", "costs": {"k": {"fp32": 1}}}, {"name": "p", "costs": {"k": {"fp32": 1}}},
+                        {"name": "r", "costs": {"k": {"fp32": 3}}}, {"name": "q", "costs": {"k": {"fp32": 2}}}],
+             "edges": [{"from": "a", "to": "p"}, {"from": "p", "to": "r"}]}
+            """)
+        let plan = assign(p, ["a": ("d0", "fp32"), "p": ("d1", "fp32"), "r": ("d1", "fp32"), "q": ("d1", "fp32")])
+        #expect(p.evaluate(plan).latency == 11)
+        var inserted = plan
+        inserted.start = p.insertionSchedule(plan)
+        let evaluation = p.evaluate(inserted)
+        #expect(evaluation.isValid)
+        #expect(inserted.start == [0, 5, 6, 0])
+        #expect(evaluation.latency == 9)
+    }
+}

@@ -9,11 +9,10 @@ public enum LocalSearch {
     public static func improve(
         _ problem: Problem, from start: Assignment, objective: Objective, deadline: ContinuousClock.Instant
     ) -> Assignment {
-        // Moves change the assignment, so the search runs on list schedules; a schedule that
-        // came with the start (HEFT's insertion schedule) is kept if nothing beats it.
+        // Moves change the assignment, so every candidate is rescheduled (latency: insertion
+        // scheduling); a schedule that came with the start is kept if nothing beats it.
         let given = score(problem.evaluate(start), objective)
-        var current = start
-        current.start = nil
+        var current = scheduled(problem, start, objective)
         var currentScore = score(problem.evaluate(current), objective)
         guard currentScore != nil else { return start }
         var groupOf = [Int: [Int]]()
@@ -29,6 +28,7 @@ public enum LocalSearch {
                     var candidate = current
                     for w in members { candidate.device[w] = option.device }
                     candidate.precision[v] = option.precision
+                    candidate = scheduled(problem, candidate, objective)
                     guard let candidateScore = score(problem.evaluate(candidate), objective),
                         candidateScore < currentScore!
                     else { continue }
@@ -40,6 +40,14 @@ public enum LocalSearch {
         }
         if let given, !(currentScore! < given) { return start }
         return current
+    }
+
+    /// The plan with the schedule local search compares by: for latency the insertion schedule
+    /// (as HEFT builds it, often better than list scheduling); for throughput none is needed.
+    static func scheduled(_ problem: Problem, _ plan: Assignment, _ objective: Objective) -> Assignment {
+        var result = plan
+        result.start = objective == .latency ? problem.insertionSchedule(plan) : nil
+        return result
     }
 
     /// The objective's value, then a secondary figure that breaks plateaus.

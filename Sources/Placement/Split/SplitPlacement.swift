@@ -124,7 +124,7 @@ private struct PlacedState {
 
     mutating func setReference(_ plan: Assignment) {
         current = Assignment(device: plan.device, precision: plan.precision)
-        currentEvaluation = problem.evaluate(current!)
+        currentEvaluation = problem.evaluate(LocalSearch.scheduled(problem, current!, .latency))
         if currentEvaluation?.isValid != true { current = nil }
     }
 
@@ -186,7 +186,7 @@ private struct PlacedState {
                 full.device[v] = candidate.0.device[i]
                 full.precision[v] = candidate.0.precision[i]
             }
-            return LocalSearch.score(problem.evaluate(full), objective)
+            return LocalSearch.score(problem.evaluate(LocalSearch.scheduled(problem, full, objective)), objective)
         }
         var scored = candidates.compactMap(value)
         var best = scored.min { $0.2 < $1.2 }
@@ -240,7 +240,7 @@ private struct PlacedState {
             current?.device[v] = d
             current?.precision[v] = p
         }
-        if let current { currentEvaluation = problem.evaluate(current) }
+        if let current { currentEvaluation = problem.evaluate(LocalSearch.scheduled(problem, current, .latency)) }
     }
 }
 
