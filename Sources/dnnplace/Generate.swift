@@ -6,7 +6,7 @@ import PlacementModel
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write generated instances (for tests, benchmarks and experiments).",
-        subcommands: [RandomDAG.self, RandWireNetwork.self])
+        subcommands: [RandomDAG.self, RandWireNetwork.self, Transformer.self, ResNet50.self])
 
     struct RandomDAG: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -108,6 +108,107 @@ struct Generate: ParsableCommand {
                     name: "randwire-\(graph.rawValue)-\(nodes)-\(regime.rawValue)-s\(seed)", works: network.works,
                     edges: network.edges, machine: machine, precisions: precisions.split(separator: ",").map(String.init),
                     objective: objective)
+                instance.accuracyBudget = accuracyBudget
+                _ = try Problem(instance)
+                let text = instance.json.serialized(pretty: true) + "\n"
+                if let out { try write(text, to: out) } else { print(text, terminator: "") }
+            }
+        }
+    }
+}
+
+extension Generate {
+    struct Transformer: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A stack of transformer encoder blocks costed on a machine by the roofline model.",
+            discussion: """
+                Defaults are BERT-base (12 blocks, hidden 768, ffn 3072, 12 heads, vocab 30522); \
+                ViT-B/16 is --sequence 197 --vocab 768 (its patch embedding as the first layer).
+
+                Example:
+                  dnnplace generate transformer --blocks 12 --sequence 128 --devices instances/devices/cpu-2gpu.json --precisions fp32,fp16,int8 --out bert.json
+                """)
+
+        @Option(help: "Blocks.") var blocks = 12
+        @Option(help: "Hidden size.") var hidden = 768
+        @Option(help: "MLP size.") var ffn = 3072
+        @Option(help: "Attention heads.") var heads = 12
+        @Option(help: "Tokens per sequence.") var sequence = 128
+        @Option(help: "Sequences per input.") var batch = 1
+        @Option(help: "Vocabulary (rows of the embedding).") var vocab = 30_522
+
+        @Option(help: "A machine file (dnnplace-machine/1).")
+        var devices: String
+
+        @Option(help: "Comma-separated precisions, the first the reference (e.g. fp32,fp16,int8).")
+        var precisions = "fp32"
+
+        @Option(help: "latency or throughput.")
+        var objective: Objective = .latency
+
+        @Option(help: "Accuracy budget: the largest Σ sensitivity of the plan (default: none).")
+        var accuracyBudget: Double?
+
+        @Option(help: "Output file (default: standard output).")
+        var out: String?
+
+        func validate() throws {
+            guard blocks >= 1, hidden >= 1, ffn >= 1, heads >= 1, sequence >= 1, batch >= 1, vocab >= 1 else {
+                throw ValidationError("sizes must be at least 1")
+            }
+            guard hidden % heads == 0 else { throw ValidationError("--hidden must be a multiple of --heads") }
+        }
+
+        func run() throws {
+            try reportingInputErrors {
+                let network = TransformerStack.network(TransformerStack.Shape(
+                    blocks: blocks, hidden: hidden, ffn: ffn, heads: heads, sequence: sequence, batch: batch, vocab: vocab))
+                var instance = try CostModel.instance(
+                    name: "transformer-\(blocks)x\(hidden)-s\(sequence)-b\(batch)", works: network.works, edges: network.edges,
+                    machine: try Machine.load(path: devices), precisions: precisions.split(separator: ",").map(String.init),
+                    objective: objective)
+                instance.accuracyBudget = accuracyBudget
+                _ = try Problem(instance)
+                let text = instance.json.serialized(pretty: true) + "\n"
+                if let out { try write(text, to: out) } else { print(text, terminator: "") }
+            }
+        }
+    }
+}
+
+extension Generate {
+    struct ResNet50: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "resnet50",
+            abstract: "ResNet-50 (torchvision v1.5, 224×224) costed on a machine by the roofline model.",
+            discussion: """
+                Example:
+                  dnnplace generate resnet50 --devices instances/devices/cpu-2gpu.json --precisions fp32,fp16,int8 --out resnet50.json
+                """)
+
+        @Option(help: "Images per input.") var batch = 1
+
+        @Option(help: "A machine file (dnnplace-machine/1).")
+        var devices: String
+
+        @Option(help: "Comma-separated precisions, the first the reference (e.g. fp32,fp16,int8).")
+        var precisions = "fp32"
+
+        @Option(help: "latency or throughput.")
+        var objective: Objective = .latency
+
+        @Option(help: "Accuracy budget: the largest Σ sensitivity of the plan (default: none).")
+        var accuracyBudget: Double?
+
+        @Option(help: "Output file (default: standard output).")
+        var out: String?
+
+        func run() throws {
+            try reportingInputErrors {
+                let network = ResNet.resnet50(batch: batch)
+                var instance = try CostModel.instance(
+                    name: "resnet50-b\(batch)", works: network.works, edges: network.edges, machine: try Machine.load(path: devices),
+                    precisions: precisions.split(separator: ",").map(String.init), objective: objective)
                 instance.accuracyBudget = accuracyBudget
                 _ = try Problem(instance)
                 let text = instance.json.serialized(pretty: true) + "\n"

@@ -74,3 +74,37 @@ import Testing
         #expect(CostModel.sensitivity(params: 1e3, bits: 32, referenceBits: 32) == 0)
     }
 }
+
+@Suite struct TransformerStackTests {
+    @Test func bertBaseHasItsPublishedSize() {
+        // BERT-base: about 110 M parameters (Devlin et al. 2019), of which the blocks hold
+        // 12 · (4h² + 2hf) = 84.9 M and the token embedding 30522 · 768 = 23.4 M; position and
+        // segment embeddings and biases (1.5 M) are left out here.
+        let network = TransformerStack.network(TransformerStack.Shape(blocks: 12, hidden: 768, ffn: 3072, heads: 12, sequence: 128))
+        let params = network.works.map(\.params).reduce(0, +)
+        #expect(abs(params - 108.3e6) / 108.3e6 < 0.01)
+        #expect(abs(params - 110e6) / 110e6 < 0.03)
+        // 1 + 8 layers per block; 10 edges per block: 8 along the block, 2 residual.
+        #expect(network.works.count == 1 + 12 * 8)
+        #expect(network.edges.count == 12 * 10)
+        // Forward FLOPs ≈ 2 · tokens · block parameters plus attention: 2 · 128 · 84.9 M = 21.7 G.
+        let flops = network.works.map(\.flops).reduce(0, +)
+        #expect(flops > 21.7e9 && flops < 21.7e9 * 1.15)
+    }
+}
+
+@Suite struct ResNetTests {
+    @Test func resnet50HasItsPublishedSize() {
+        // torchvision ResNet-50: 25.56 M parameters, 4.09 G multiply-adds at 224×224 (batch norm
+        // parameters, 53 k, are folded away here).
+        let network = ResNet.resnet50()
+        let params = network.works.map(\.params).reduce(0, +)
+        let flops = network.works.map(\.flops).reduce(0, +)
+        let convMACs = network.works.filter { $0.units == .tensor }.map(\.flops).reduce(0, +) / 2
+        #expect(abs(params - 25.56e6) / 25.56e6 < 0.01)
+        #expect(abs(convMACs - 4.09e9) / 4.09e9 < 0.01)
+        #expect(flops > 2 * convMACs)
+        // 53 convolutions, 16 additions, max pool, average pool, fc.
+        #expect(network.works.count == 53 + 16 + 3)
+    }
+}
