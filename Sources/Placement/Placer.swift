@@ -57,9 +57,9 @@ public enum Placer {
     }
 
     /// Layer counts up to which `auto` picks the exact MILP. Measured (results/milp.md,
-    /// results/split.md): latency closes at 20 layers in about 7 s, while at 40 it is still 13%
+    /// results/split.md): latency closes at 20 layers in about 9 s, while at 40 it is still 13%
     /// from its bound after 60 s, no better than split in 8 s; throughput closes 60 layers in
-    /// 3.4 s and at 100 to 200 layers ends 1 to 2% better than split within 60 s.
+    /// 3 to 7 s and at 100 to 200 layers ends 1 to 2% better than split within 60 s.
     static let exactLimit: [Objective: Int] = [.latency: 20, .throughput: 120]
 
     public static func solve(_ problem: Problem, _ request: SolveRequest) throws -> PlacementResult {

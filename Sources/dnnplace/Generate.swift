@@ -80,38 +80,16 @@ struct Generate: ParsableCommand {
         @Option(help: "small (C = 78) or regular (C = 109).")
         var regime: RandWire.Regime = .small
 
-        @Option(help: "A machine file (dnnplace-machine/1).")
-        var devices: String
-
-        @Option(help: "Comma-separated precisions, the first the reference (e.g. fp32,fp16,int8).")
-        var precisions = "fp32"
-
-        @Option(help: "latency or throughput.")
-        var objective: Objective = .latency
-
-        @Option(help: "Accuracy budget: the largest Σ sensitivity of the plan (default: none).")
-        var accuracyBudget: Double?
-
-        @Option(help: "Output file (default: standard output).")
-        var out: String?
+        @OptionGroup var costing: CostedInstanceOptions
 
         func validate() throws {
             guard nodes >= 4 else { throw ValidationError("--nodes must be at least 4") }
-            if let accuracyBudget, accuracyBudget < 0 { throw ValidationError("--accuracy-budget must not be negative") }
         }
 
         func run() throws {
             try reportingInputErrors {
-                let machine = try Machine.load(path: devices)
                 let network = RandWire.network(graph, nodes: nodes, regime: regime, seed: seed)
-                var instance = try CostModel.instance(
-                    name: "randwire-\(graph.rawValue)-\(nodes)-\(regime.rawValue)-s\(seed)", works: network.works,
-                    edges: network.edges, machine: machine, precisions: precisions.split(separator: ",").map(String.init),
-                    objective: objective)
-                instance.accuracyBudget = accuracyBudget
-                _ = try Problem(instance)
-                let text = instance.json.serialized(pretty: true) + "\n"
-                if let out { try write(text, to: out) } else { print(text, terminator: "") }
+                try costing.write(name: "randwire-\(graph.rawValue)-\(nodes)-\(regime.rawValue)-s\(seed)", network: network)
             }
         }
     }
@@ -137,20 +115,7 @@ extension Generate {
         @Option(help: "Sequences per input.") var batch = 1
         @Option(help: "Vocabulary (rows of the embedding).") var vocab = 30_522
 
-        @Option(help: "A machine file (dnnplace-machine/1).")
-        var devices: String
-
-        @Option(help: "Comma-separated precisions, the first the reference (e.g. fp32,fp16,int8).")
-        var precisions = "fp32"
-
-        @Option(help: "latency or throughput.")
-        var objective: Objective = .latency
-
-        @Option(help: "Accuracy budget: the largest Σ sensitivity of the plan (default: none).")
-        var accuracyBudget: Double?
-
-        @Option(help: "Output file (default: standard output).")
-        var out: String?
+        @OptionGroup var costing: CostedInstanceOptions
 
         func validate() throws {
             guard blocks >= 1, hidden >= 1, ffn >= 1, heads >= 1, sequence >= 1, batch >= 1, vocab >= 1 else {
@@ -163,14 +128,7 @@ extension Generate {
             try reportingInputErrors {
                 let network = TransformerStack.network(TransformerStack.Shape(
                     blocks: blocks, hidden: hidden, ffn: ffn, heads: heads, sequence: sequence, batch: batch, vocab: vocab))
-                var instance = try CostModel.instance(
-                    name: "transformer-\(blocks)x\(hidden)-s\(sequence)-b\(batch)", works: network.works, edges: network.edges,
-                    machine: try Machine.load(path: devices), precisions: precisions.split(separator: ",").map(String.init),
-                    objective: objective)
-                instance.accuracyBudget = accuracyBudget
-                _ = try Problem(instance)
-                let text = instance.json.serialized(pretty: true) + "\n"
-                if let out { try write(text, to: out) } else { print(text, terminator: "") }
+                try costing.write(name: "transformer-\(blocks)x\(hidden)-s\(sequence)-b\(batch)", network: network)
             }
         }
     }
@@ -188,31 +146,12 @@ extension Generate {
 
         @Option(help: "Images per input.") var batch = 1
 
-        @Option(help: "A machine file (dnnplace-machine/1).")
-        var devices: String
-
-        @Option(help: "Comma-separated precisions, the first the reference (e.g. fp32,fp16,int8).")
-        var precisions = "fp32"
-
-        @Option(help: "latency or throughput.")
-        var objective: Objective = .latency
-
-        @Option(help: "Accuracy budget: the largest Σ sensitivity of the plan (default: none).")
-        var accuracyBudget: Double?
-
-        @Option(help: "Output file (default: standard output).")
-        var out: String?
+        @OptionGroup var costing: CostedInstanceOptions
 
         func run() throws {
             try reportingInputErrors {
                 let network = ResNet.resnet50(batch: batch)
-                var instance = try CostModel.instance(
-                    name: "resnet50-b\(batch)", works: network.works, edges: network.edges, machine: try Machine.load(path: devices),
-                    precisions: precisions.split(separator: ",").map(String.init), objective: objective)
-                instance.accuracyBudget = accuracyBudget
-                _ = try Problem(instance)
-                let text = instance.json.serialized(pretty: true) + "\n"
-                if let out { try write(text, to: out) } else { print(text, terminator: "") }
+                try costing.write(name: "resnet50-b\(batch)", network: network)
             }
         }
     }
@@ -220,3 +159,36 @@ extension Generate {
 
 extension RandWire.Graph: ExpressibleByArgument {}
 extension RandWire.Regime: ExpressibleByArgument {}
+
+/// What the catalog-costed generators share: the machine, precisions, objective, budget and
+/// where to write; and the step that costs a network and writes the validated instance.
+struct CostedInstanceOptions: ParsableArguments {
+    @Option(help: "A machine file (dnnplace-machine/1).")
+    var devices: String
+
+    @Option(help: "Comma-separated precisions, the first the reference (e.g. fp32,fp16,int8).")
+    var precisions = "fp32"
+
+    @Option(help: "latency or throughput.")
+    var objective: Objective = .latency
+
+    @Option(help: "Accuracy budget: the largest Σ sensitivity of the plan (default: none).")
+    var accuracyBudget: Double?
+
+    @Option(help: "Output file (default: standard output).")
+    var out: String?
+
+    func validate() throws {
+        if let accuracyBudget, accuracyBudget < 0 { throw ValidationError("--accuracy-budget must not be negative") }
+    }
+
+    func write(name: String, network: (works: [LayerWork], edges: [(Int, Int)])) throws {
+        var instance = try CostModel.instance(
+            name: name, works: network.works, edges: network.edges, machine: try Machine.load(path: devices),
+            precisions: precisions.split(separator: ",").map(String.init), objective: objective)
+        instance.accuracyBudget = accuracyBudget
+        _ = try Problem(instance)
+        let text = instance.json.serialized(pretty: true) + "\n"
+        if let out { try dnnplace.write(text, to: out) } else { print(text, terminator: "") }
+    }
+}
