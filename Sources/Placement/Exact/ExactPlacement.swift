@@ -4,7 +4,7 @@ import PlacementModel
 
 /// The exact method: a heuristic plan as upper bound and warm start, the objective's MILP on
 /// GLPK or CBC, and the solution re-evaluated by the evaluator, whose figure is reported.
-/// (`Placer.solve` has already ruled out the cheaply provable infeasibilities.)
+/// (`Placer.solve` has already ruled out the cheaply provable infeasibilities, and times the run.)
 enum ExactPlacement {
     static func solve(_ problem: Problem, _ request: SolveRequest) throws -> PlacementResult {
         let clock = ContinuousClock.now
@@ -20,9 +20,9 @@ enum ExactPlacement {
         let upperBound = heuristic?.1.value(objective) ?? trivialUpperBound(problem)
         if let (plan, evaluation) = heuristic, evaluation.value(objective) <= knownBound * (1 + 1e-12) {
             // Nothing can beat a plan that meets a lower bound (this also covers all-zero costs).
-            return finished(PlacementResult(
+            return PlacementResult(
                 method: "milp", solver: request.solver.rawValue, status: .optimal, assignment: plan,
-                evaluation: evaluation, lowerBound: knownBound), clock)
+                evaluation: evaluation, lowerBound: knownBound)
         }
 
         let formulation: any Formulation =
@@ -64,7 +64,7 @@ enum ExactPlacement {
                 result.message = "no plan found within the time limit"
             }
             result.lowerBound = solved.status == .infeasible ? nil : lowerBound
-            return finished(result, clock)
+            return result
         }
         let value = evaluation.value(objective)
         result.assignment = plan
@@ -76,12 +76,6 @@ enum ExactPlacement {
         if solved.status == .optimal, result.status != .optimal {
             result.message = "the solver reported optimal, but the evaluated plan is \(formatSignificant(provenGap * 100))% above its bound"
         }
-        return finished(result, clock)
-    }
-
-    private static func finished(_ result: PlacementResult, _ clock: ContinuousClock.Instant) -> PlacementResult {
-        var result = result
-        result.seconds = elapsed(since: clock)
         return result
     }
 

@@ -46,7 +46,6 @@ enum SplitPlacement {
             if quick { unsolved += 1 }
             guard state.solve(module, moduleRequest, reference: reference, quick: quick) else {
                 result.message = "no plan for the module starting at layer '\(problem.layerName(module[0]))' within memory and the accuracy budget"
-                result.seconds = elapsed(since: clock)
                 return result
             }
             remaining -= module.count
@@ -77,7 +76,6 @@ enum SplitPlacement {
         result.lowerBound = lowerBound
         result.message = "\(modules.count) modules of at most \(size) layers"
             + (unsolved > 0 ? "; \(unsolved) kept the reference plan when time ran out" : "")
-        result.seconds = elapsed(since: clock)
         return result
     }
 }
