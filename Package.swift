@@ -26,9 +26,11 @@ let package = Package(
         // Formulations, heuristics and bounds: on both the model and the MILP layer.
         .target(name: "Placement", dependencies: ["PlacementModel", "MILP"]),
         // Readable and machine-readable output: tables, result objects.
-        .target(name: "Reports", dependencies: ["PlacementModel", "Placement"]),
+        .target(name: "Reports", dependencies: ["PlacementModel", "Placement", "LLMPlanner"]),
         // Inputs from elsewhere: generators (and later ONNX, catalogs, foreign formats).
         .target(name: "Ingest", dependencies: ["PlacementModel"]),
+        // Multi-server LLM serving layouts: cost model, evaluator, exact DP searches, baselines.
+        .target(name: "LLMPlanner", dependencies: ["PlacementModel", "Ingest"]),
         .executableTarget(
             name: "dnnplace",
             dependencies: [
@@ -36,6 +38,7 @@ let package = Package(
                 "Placement",
                 "MILP",
                 "Ingest",
+                "LLMPlanner",
                 "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -44,7 +47,7 @@ let package = Package(
         .executableTarget(
             name: "Benchmarks",
             dependencies: [
-                "PlacementModel", "Placement", "MILP", "Ingest", "Reports",
+                "PlacementModel", "Placement", "MILP", "Ingest", "LLMPlanner", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -52,6 +55,7 @@ let package = Package(
         .testTarget(name: "MILPTests", dependencies: ["MILP"]),
         .testTarget(name: "PlacementTests", dependencies: ["Placement", "Ingest"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Placement"]),
+        .testTarget(name: "LLMPlannerTests", dependencies: ["LLMPlanner"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         .testTarget(name: "dnnplaceTests", dependencies: ["dnnplace"]),
     ],
