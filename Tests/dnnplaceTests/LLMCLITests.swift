@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+
+struct LLMCLITests {
+    @Test func jsonLayoutHasTheDocumentedShapeAndBeatsTheBaselines() throws {
+        let run = try dnnplace(
+            "llm", "--model", instancePath("llm/llama-2-70b.json"), "--cluster", instancePath("llm/mixed-4.json"), "--json")
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try #require(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(json["status"] as? String == "optimal")
+        let throughput = try #require(json["throughput"] as? Double)
+        #expect(json["lowerBound"] as? Double != nil && json["timePerToken"] as? Double != nil && json["prefillLatency"] as? Double != nil)
+        let stages = try #require(json["stages"] as? [[String: Any]])
+        #expect(stages.first?["firstLayer"] as? Double == 0)
+        #expect(stages.last?["lastLayer"] as? Double == 79)
+        for stage in stages {
+            #expect((stage["memoryPerGpu"] as? Double ?? .infinity) <= (stage["capacityPerGpu"] as? Double ?? 0))
+            #expect((stage["gpus"] as? [String])?.count == Int(stage["tensorParallel"] as? Double ?? 0))
+            #expect(stage["server"] as? String != nil && stage["kind"] as? String != nil && stage["weights"] as? String == "fp16")
+        }
+        let baselines = try #require(json["baselines"] as? [String: [String: Any]])
+        for name in ["memoryProportional", "uniform"] {
+            let baseline = try #require(baselines[name])
+            #expect(throughput >= (baseline["throughput"] as? Double ?? .infinity), "\(name)")
+        }
+    }
+
+    @Test func infeasibleClusterExitsTwoWithTheShortfall() throws {
+        let run = try dnnplace(
+            "llm", "--model", instancePath("llm/llama-2-70b.json"), "--cluster", instancePath("llm/small-mixed.json"))
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("infeasible") && run.stderr.contains("short"))
+        let json = try dnnplace(
+            "llm", "--model", instancePath("llm/llama-2-70b.json"), "--cluster", instancePath("llm/small-mixed.json"), "--json")
+        let object = try #require(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["status"] as? String == "infeasible")
+        #expect((object["shortfall"] as? Double ?? 0) > 30e9)
+    }
+
+    @Test func writesAChartAndRejectsBadOptions() throws {
+        let svg = try temporaryFile("", name: "layout.svg")
+        let run = try dnnplace(
+            "llm", "--model", instancePath("llm/llama-2-13b.json"), "--cluster", instancePath("llm/small-mixed.json"),
+            "--weights", "fp16,int8", "--objective", "latency", "--out", svg)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("time per token"))
+        #expect(try String(contentsOfFile: svg, encoding: .utf8).hasPrefix("<svg"))
+        let bad = try dnnplace(
+            "llm", "--model", instancePath("llm/llama-2-13b.json"), "--cluster", instancePath("llm/small-mixed.json"), "--weights", "fp5")
+        #expect(bad.status != 0 && bad.stderr.contains("unknown precision 'fp5'"))
+        let missing = try dnnplace("llm", "--model", instancePath("llm/nope.json"), "--cluster", instancePath("llm/small-mixed.json"))
+        #expect(missing.status == 1 && missing.stderr.contains("nope.json"))
+    }
+}
