@@ -13,6 +13,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // ONNX files are protobuf; the Swift code generated from onnx.proto is committed
+        // (Sources/Ingest/ONNX/onnx.pb.swift, see scripts/generate-onnx-swift), so CI builds
+        // only the runtime library, not the protoc plugin.
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // The problem model: formats, validation, compact graph, evaluator. Knows no solver.
@@ -27,8 +31,10 @@ let package = Package(
         .target(name: "Placement", dependencies: ["PlacementModel", "MILP"]),
         // Readable and machine-readable output: tables, result objects.
         .target(name: "Reports", dependencies: ["PlacementModel", "Placement", "LLMPlanner"]),
-        // Inputs from elsewhere: generators (and later ONNX, catalogs, foreign formats).
-        .target(name: "Ingest", dependencies: ["PlacementModel"]),
+        // Inputs from elsewhere: ONNX models, device catalogs and cost models, profiles, generators, foreign formats.
+        .target(
+            name: "Ingest",
+            dependencies: ["PlacementModel", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         // Multi-server LLM serving layouts: cost model, evaluator, exact DP searches, baselines.
         .target(name: "LLMPlanner", dependencies: ["PlacementModel", "Ingest"]),
         .executableTarget(
