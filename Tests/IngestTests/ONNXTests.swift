@@ -1,0 +1,147 @@
+import Foundation
+import PlacementModel
+import Testing
+
+@testable import Ingest
+
+struct ONNXTests {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("instances/onnx")
+    static func path(_ name: String) -> String { folder.appendingPathComponent("\(name).onnx").path }
+
+    /// Published multiply-adds (torchvision's model docs; ViT-B/16: Dosovitskiy et al.) and the
+    /// BERT-base encoder at 128 tokens by hand: 12 × (4·128·768² + 2·128·768·3072 + 2·128²·768).
+    static let bertMACs: Double = 12 * (4 * 128 * 768 * 768 + 2 * 128 * 768 * 3072 + 2 * 128 * 128 * 768)
+    static let publishedMACs: [(String, Double, Double)] = [
+        ("resnet50", 4.09e9, 0.005), ("mobilenetv2", 0.30e9, 0.01), ("vit-b16", 17.56e9, 0.005), ("bert-base", bertMACs, 1e-9),
+    ]
+
+    @Test(arguments: publishedMACs)
+    func multiplyAddsMatchPublishedFigures(name: String, macs: Double, tolerance: Double) throws {
+        let network = try ONNXNetwork.load(path: Self.path(name))
+        #expect(abs(network.macs - macs) / macs <= tolerance, "\(name): \(network.macs)")
+        #expect(network.unsupportedOps.isEmpty)
+        #expect(network.warnings.isEmpty, "\(network.warnings)")
+    }
+
+    @Test func parametersMatchPublishedCounts() throws {
+        // ResNet-50 25.56 M with batch norm (25.53 M once the exporter folds it into the
+        // convolutions); ViT-B/16 86.6 M; MobileNetV2 3.50 M (3.49 M folded).
+        let expected = ["resnet50": 25.53e6, "vit-b16": 86.57e6, "mobilenetv2": 3.49e6]
+        for (name, params) in expected {
+            let network = try ONNXNetwork.load(path: Self.path(name))
+            #expect(abs(network.params - params) / params < 0.003, "\(name): \(network.params)")
+        }
+    }
+
+    @Test(arguments: ["resnet50", "mobilenetv2", "vit-b16", "bert-base"])
+    func shapeInferenceAloneReproducesTheStatedShapes(name: String) throws {
+        let graph = try ONNXGraph.load(path: Self.path(name))
+        #expect(graph.statedShapes.count > 100)
+        let inferred = ONNXNetwork(graph, useStatedShapes: false).tensors
+        let wrong = graph.statedShapes.filter { inferred[$0.key]?.tensor.shape != $0.value }
+        #expect(wrong.isEmpty, "\(name): \(wrong.prefix(5).map { "\($0.key): stated \($0.value), inferred \(String(describing: inferred[$0.key]?.tensor.shape))" })")
+    }
+
+    @Test func viewsFoldIntoTheirProducerAndConstantsBecomeNoLayer() throws {
+        let network = try ONNXNetwork.load(path: Self.path("resnet50"))
+        // 169 nodes: 53 Conv, 49 Relu, 16 Add, MaxPool, GlobalAveragePool, Gemm are layers; the 47
+        // Identity nodes and the Flatten are views.
+        #expect(network.nodes == 169)
+        #expect(network.works.count == 121)
+        #expect(!network.works.contains { OperatorWork.views.contains($0.op) })
+        // Flatten folded: the classifier reads the pooled tensor directly.
+        let pool = try #require(network.works.firstIndex { $0.op == "GlobalAveragePool" })
+        let gemm = try #require(network.works.firstIndex { $0.op == "Gemm" })
+        #expect(network.edges.contains { $0 == (pool, gemm) })
+        #expect(network.works[gemm].inputElements == 2048)
+        #expect(network.works[gemm].params == 2048 * 1000 + 1000)
+        // BERT's shape arithmetic and embedding tables are no layers; its first layer is a lookup.
+        let bert = try ONNXNetwork.load(path: Self.path("bert-base"))
+        #expect(bert.works.filter { $0.op == "Constant" || $0.op == "Shape" }.isEmpty)
+        #expect(bert.works.first?.op == "Gather")
+    }
+
+    @Test func batchScalesTheWork() throws {
+        let one = try ONNXNetwork.load(path: Self.path("mobilenetv2"))
+        let four = try ONNXNetwork.load(path: Self.path("mobilenetv2"), batch: 4)
+        #expect(abs(four.macs - 4 * one.macs) < 1)
+        #expect(four.params == one.params)
+    }
+
+    @Test func truncatedAndGarbageFilesAreNamedErrors() throws {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: Self.path("resnet50")))
+        for (label, data, phrase) in [
+            ("truncated", bytes.prefix(bytes.count / 2), "truncated"),
+            ("garbage", Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7919 &+ 13) }), "ONNX model"),
+            ("json", Data("{\"format\": \"dnnplace-instance/1\"}".utf8), "ONNX model"),
+        ] {
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString)-\(label).onnx")
+            try data.write(to: file)
+            do {
+                _ = try ONNXNetwork.load(path: file.path)
+                Issue.record("\(label) accepted")
+            } catch {
+                let message = error.description
+                #expect(message.contains(file.path) && message.contains(phrase), "\(label): \(message)")
+            }
+        }
+    }
+
+    /// A graph with an operator the importer does not model: it becomes a layer costed by bytes,
+    /// with a warning, and the stated shape of its output is used.
+    @Test func unmodelledOperatorsAreWarnedAboutAndCostedByBytes() throws {
+        var model = Onnx_ModelProto()
+        model.irVersion = 8
+        var opset = Onnx_OperatorSetIdProto()
+        opset.version = 17
+        model.opsetImport = [opset]
+        func value(_ name: String, _ dims: [Int64]) -> Onnx_ValueInfoProto {
+            var info = Onnx_ValueInfoProto()
+            info.name = name
+            info.type.tensorType.elemType = 1
+            info.type.tensorType.shape.dim = dims.map {
+                var dim = Onnx_TensorShapeProto.Dimension()
+                dim.dimValue = $0
+                return dim
+            }
+            return info
+        }
+        func node(_ op: String, _ inputs: [String], _ outputs: [String]) -> Onnx_NodeProto {
+            var node = Onnx_NodeProto()
+            node.opType = op
+            node.name = op.lowercased()
+            node.input = inputs
+            node.output = outputs
+            return node
+        }
+        model.graph.input = [value("x", [1, 64])]
+        model.graph.node = [node("Relu", ["x"], ["a"]), node("Mystery", ["a"], ["b"]), node("Relu", ["b"], ["y"])]
+        model.graph.valueInfo = [value("b", [1, 32])]
+        model.graph.output = [value("y", [1, 32])]
+        let graph = try ONNXGraph(data: try model.serializedData())
+        let network = ONNXNetwork(graph)
+        #expect(network.unsupportedOps == ["Mystery"])
+        #expect(network.warnings.contains { $0.contains("mystery (Mystery)") && $0.contains("not modelled") })
+        let mystery = try #require(network.works.first { $0.op == "Mystery" })
+        #expect(mystery.flops == 0 && mystery.inputElements == 64 && mystery.outputElements == 32)
+        #expect(network.edges.map { [$0.0, $0.1] } == [[0, 1], [1, 2]])
+        // Without the stated shape, the output is estimated from the input, never zero.
+        let blind = ONNXNetwork(graph, useStatedShapes: false)
+        #expect(blind.works.first { $0.op == "Mystery" }?.outputElements == 64)
+        #expect(blind.warnings.contains { $0.contains("output shape unknown") })
+    }
+
+    @Test func importedModelsAreValidInstances() throws {
+        let machine = try Machine.load(
+            path: Self.folder.deletingLastPathComponent().appendingPathComponent("devices/cpu-2gpu.json").path)
+        for name in ["resnet50", "mobilenetv2", "vit-b16", "bert-base"] {
+            let network = try ONNXNetwork.load(path: Self.path(name))
+            let instance = try CostModel.instance(
+                name: network.name, works: network.works, edges: network.edges, machine: machine, precisions: ["fp32", "fp16", "int8"])
+            let problem = try Problem(instance)
+            #expect(problem.layerCount == network.works.count)
+            #expect(instance.name == name)
+        }
+    }
+}
