@@ -19,8 +19,10 @@ struct Bound: ParsableCommand {
               dnnplace bound instances/cnn-cpu-2gpu.json --objective throughput --time-limit 10 --json
             """)
 
-    @Argument(help: "The instance file (dnnplace-instance/1 JSON).")
+    @Argument(help: "The instance file (dnnplace-instance/1 JSON), or an ONNX model with --devices.")
     var instance: String
+
+    @OptionGroup var input: ModelInput
 
     @Option(help: "latency or throughput (default: the instance's).")
     var objective: Objective?
@@ -48,7 +50,7 @@ struct Bound: ParsableCommand {
     func run() throws {
         try reportingInputErrors {
             let clock = ContinuousClock.now
-            let problem = try Instance.load(path: instance)
+            let problem = try input.problem(instance, objective: objective)
             let objective = objective ?? problem.instance.objective
             if let reason = Feasibility.infeasibilityReason(problem) {
                 printError("infeasible: \(reason)")

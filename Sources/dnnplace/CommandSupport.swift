@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Ingest
 import MILP
 import PlacementModel
 import Reports
@@ -54,4 +55,32 @@ func loadEvaluatedPlan(instance: String, plan path: String) throws(InputError) -
         throw InputError(evaluation.violations.map { Diagnostic(file: path, path: "", message: $0) })
     }
     return (problem, plan, assignment, evaluation)
+}
+
+/// Lets `solve` and `bound` read an ONNX model in place of an instance: the model is costed on
+/// `--devices` exactly as `dnnplace import onnx` would.
+struct ModelInput: ParsableArguments {
+    @Option(help: "For an .onnx input: the machine (dnnplace-machine/1) to cost it on.")
+    var devices: String?
+
+    @Option(help: "For an .onnx input: comma-separated precisions, the first the reference.")
+    var precisions = "fp32"
+
+    @Option(help: "For an .onnx input: batch size (replaces the inputs' first dimension).")
+    var batch: Int?
+
+    /// The problem in `path`: an instance, or an ONNX model costed on the machine.
+    func problem(_ path: String, objective: Objective?) throws -> Problem {
+        guard path.lowercased().hasSuffix(".onnx") else { return try Instance.load(path: path) }
+        guard let devices else {
+            throw InputError(file: path, "an ONNX model needs --devices MACHINE.json to be costed on (e.g. instances/devices/cpu-2gpu.json)")
+        }
+        let network = try ONNXNetwork.load(path: path, batch: batch)
+        for warning in network.warnings { printError("warning: \(warning)") }
+        let instance = try CostModel.instance(
+            name: network.name, works: network.works, edges: network.edges,
+            machine: try Machine.load(path: devices), precisions: precisions.split(separator: ",").map(String.init),
+            objective: objective ?? .latency)
+        return try Problem(instance)
+    }
 }

@@ -17,7 +17,7 @@ struct DNNPlace: ParsableCommand {
               dnnplace validate instances/tiny.json
               dnnplace evaluate instances/tiny.json instances/plans/tiny.json --json
             """,
-        subcommands: [Solve.self, Bound.self, Validate.self, Evaluate.self, Render.self, Bench.self, Import.self, Generate.self, LLM.self],
+        subcommands: [Solve.self, Bound.self, Validate.self, Evaluate.self, Render.self, Inspect.self, Import.self, Generate.self, Bench.self, LLM.self],
 
     )
 }

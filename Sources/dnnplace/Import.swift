@@ -6,7 +6,40 @@ import PlacementModel
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Convert models and placement inputs of other tools into dnnplace instances.",
-        subcommands: [NeurIPS20Input.self, MeasuredProfile.self])
+        subcommands: [ONNXModel.self, NeurIPS20Input.self, MeasuredProfile.self])
+
+    struct ONNXModel: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "onnx",
+            abstract: "Turn an ONNX model into an instance, costed on a machine by the roofline model.",
+            discussion: """
+                Every node that computes on the input data becomes a layer (views fold into \
+                their producer); its costs come from its FLOPs and bytes on each device kind of \
+                the machine at each precision (see `dnnplace inspect`). Weights may be external \
+                or absent: only their shapes are needed. `solve` and `bound` also take an .onnx \
+                file directly with the same --devices.
+
+                Examples:
+                  dnnplace import onnx instances/onnx/resnet50.onnx --devices instances/devices/cpu-2gpu.json --precisions fp32,fp16,int8 --out resnet50.json
+                  dnnplace solve instances/onnx/vit-b16.onnx --devices instances/devices/cpu-2gpu.json --objective throughput
+                """)
+
+        @Argument(help: "The ONNX model.")
+        var model: String
+
+        @Option(help: "Batch size: replaces the inputs' first dimension.")
+        var batch: Int?
+
+        @OptionGroup var costing: CostedInstanceOptions
+
+        func run() throws {
+            try reportingInputErrors {
+                let network = try ONNXNetwork.load(path: model, batch: batch)
+                for warning in network.warnings { printError("warning: \(warning)") }
+                try costing.write(name: network.name, network: (network.works, network.edges))
+            }
+        }
+    }
 
     struct NeurIPS20Input: ParsableCommand {
         static let configuration = CommandConfiguration(

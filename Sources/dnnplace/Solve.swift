@@ -29,8 +29,10 @@ struct Solve: ParsableCommand {
               dnnplace solve instances/quantized-chain.json --pareto 8 --pareto-out chain-front
             """)
 
-    @Argument(help: "The instance file (dnnplace-instance/1 JSON).")
+    @Argument(help: "The instance file (dnnplace-instance/1 JSON), or an ONNX model with --devices.")
     var instance: String
+
+    @OptionGroup var input: ModelInput
 
     @Option(help: "auto, milp or greedy.")
     var method: Method = .auto
@@ -89,7 +91,7 @@ struct Solve: ParsableCommand {
 
     func run() throws {
         try reportingInputErrors {
-            let problem = try Instance.load(path: instance)
+            let problem = try input.problem(instance, objective: objective)
             var request = SolveRequest(objective: objective ?? problem.instance.objective)
             request.method = method
             request.solver = solver
