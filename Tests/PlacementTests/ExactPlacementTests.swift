@@ -71,6 +71,24 @@ import Testing
     @Test(arguments: seeds) func latencyHeuristicsAreValidAndBounded(seed: Int) throws { try checkHeuristics(seed: seed, objective: .latency) }
     @Test(arguments: seeds) func throughputHeuristicsAreValidAndBounded(seed: Int) throws { try checkHeuristics(seed: seed, objective: .throughput) }
 
+    /// The assignment relaxation (no one-at-a-time rows) never exceeds the optimum, and drops
+    /// below it on some instances (else it would not be a relaxation worth the name).
+    @Test func assignmentRelaxationBoundsTheLatencyOptimum() throws {
+        var below = 0
+        for seed in 0..<80 {
+            let problem = TinyInstances.make(seed: UInt64(seed), objective: .latency)
+            guard let optimum = Oracle.optimum(problem, .latency) else { continue }
+            let relaxation = LatencyFormulation(
+                problem, upperBound: ExactPlacement.trivialUpperBound(problem), breakSymmetry: true, disjunctive: false)
+            let solved = try SolverBackend.glpk.solver.solve(relaxation.model, options: SolveOptions(timeLimit: 10))
+            #expect(solved.status == .optimal)
+            let value = try #require(solved.objective) / relaxation.timeScale
+            #expect(value <= optimum * (1 + 1e-9), "seed \(seed): relaxation \(value) above optimum \(optimum)")
+            if value < optimum * (1 - 1e-6) { below += 1 }
+        }
+        #expect(below > 0)
+    }
+
     @Test(arguments: seeds) func latencyMatchesTheOracle(seed: Int) throws { try check(seed: seed, objective: .latency) }
     @Test(arguments: seeds) func throughputMatchesTheOracle(seed: Int) throws { try check(seed: seed, objective: .throughput) }
 

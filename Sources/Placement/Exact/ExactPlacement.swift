@@ -12,29 +12,38 @@ enum ExactPlacement {
         var result = PlacementResult(method: "milp", solver: request.solver.rawValue, status: .unknown)
         // The warm start: the heuristic portfolio improved by local search, for a small share of the time.
         let searchDeadline = clock + .seconds(min(2, request.timeLimit * 0.05))
-        let heuristic = Placer.portfolio(problem, objective)
+        var heuristic = Placer.portfolio(problem, objective)
             .map { LocalSearch.improve(problem, from: $0, objective: objective, deadline: searchDeadline) }
             .map { ($0, problem.evaluate($0)) }
             .flatMap { $0.1.isValid ? $0 : nil }
-        let knownBound = LowerBounds.best(LowerBounds.all(problem, objective, solver: request.solver))
+        var knownBound = LowerBounds.best(LowerBounds.all(problem, objective, solver: request.solver))
         let upperBound = heuristic?.1.value(objective) ?? trivialUpperBound(problem)
-        if let (plan, evaluation) = heuristic, evaluation.value(objective) <= knownBound * (1 + 1e-12) {
+        func meetsBound(_ candidate: (Assignment, Evaluation)?) -> PlacementResult? {
             // Nothing can beat a plan that meets a lower bound (this also covers all-zero costs).
+            guard let (plan, evaluation) = candidate, evaluation.value(objective) <= knownBound * (1 + 1e-12) else { return nil }
             return PlacementResult(
                 method: "milp", solver: request.solver.rawValue, status: .optimal, assignment: plan,
                 evaluation: evaluation, lowerBound: knownBound)
         }
+        if let done = meetsBound(heuristic) { return done }
+        if objective == .latency {
+            let relaxed = try relaxLatency(problem, request, upperBound: upperBound, warmStart: heuristic, until: clock)
+            knownBound = max(knownBound, relaxed.bound)
+            if let plan = relaxed.plan, plan.1.latency < heuristic?.1.latency ?? .infinity { heuristic = plan }
+            if let done = meetsBound(heuristic) { return done }
+        }
 
         let formulation: any Formulation =
             switch objective {
-            case .latency: LatencyFormulation(problem, upperBound: upperBound, breakSymmetry: request.breakSymmetry)
+            case .latency:
+                LatencyFormulation(problem, upperBound: upperBound, breakSymmetry: request.breakSymmetry, lowerBound: knownBound)
             case .throughput: ThroughputFormulation(problem, upperBound: upperBound, breakSymmetry: request.breakSymmetry)
             }
         if let path = request.writeModel { try formulation.model.write(to: path) }
         let warmStart = request.warmStart ? heuristic.flatMap { formulation.startValues($0.0, $0.1, value: $0.1.value(objective)) } : nil
         let options = SolveOptions(
-            timeLimit: request.timeLimit, relativeGap: request.gap, threads: request.threads, warmStart: warmStart,
-            verbose: request.verbose)
+            timeLimit: max(request.timeLimit - elapsed(since: clock), 0.01), relativeGap: request.gap, threads: request.threads,
+            warmStart: warmStart, verbose: request.verbose)
         let solved = try request.solver.solver.solve(formulation.model, options: options)
 
         // The solver's bound is in scaled time units; the other bounds hold too.
@@ -77,6 +86,36 @@ enum ExactPlacement {
             result.message = "the solver reported optimal, but the evaluated plan is \(formatSignificant(provenGap * 100))% above its bound"
         }
         return result
+    }
+
+    /// Share of a latency solve's time the assignment relaxation may take.
+    static let relaxationShare = 0.3
+
+    /// Latency, first phase: the assignment relaxation (`LatencyFormulation`, no one-at-a-time
+    /// rows) for a share of the time. Its bound holds for every plan and is imposed on the full
+    /// model's makespan; its assignment, list-scheduled with insertion, may beat the heuristic
+    /// as the warm start. Measured on a generated 40-layer instance (CBC, fp32/fp16/int8 with a
+    /// budget): the relaxation's optimum, 6.03 ms, took 12.7 s; the full model's bound after
+    /// 300 s was 5.91 ms.
+    private static func relaxLatency(
+        _ problem: Problem, _ request: SolveRequest, upperBound: Double, warmStart: (Assignment, Evaluation)?,
+        until start: ContinuousClock.Instant
+    ) throws -> (bound: Double, plan: (Assignment, Evaluation)?) {
+        let relaxation = LatencyFormulation(problem, upperBound: upperBound, breakSymmetry: request.breakSymmetry, disjunctive: false)
+        let options = SolveOptions(
+            timeLimit: max(request.timeLimit * relaxationShare - elapsed(since: start), 0.01), relativeGap: request.gap,
+            threads: request.threads,
+            warmStart: request.warmStart ? warmStart.flatMap { relaxation.startValues($0.0, $0.1, value: $0.1.latency) } : nil,
+            verbose: request.verbose)
+        let solved = try request.solver.solver.solve(relaxation.model, options: options)
+        // An optimum within the requested gap bounds the makespan only up to that gap.
+        let proven = solved.bound ?? (solved.status == .optimal ? solved.objective.map { $0 * (1 - request.gap) } : nil)
+        let bound = proven.map { $0 / relaxation.timeScale } ?? 0
+        guard let values = solved.values else { return (bound, nil) }
+        var plan = relaxation.plan(from: values)
+        plan.start = problem.insertionSchedule(plan)
+        let evaluation = problem.evaluate(plan)
+        return (bound, evaluation.isValid ? (plan, evaluation) : nil)
     }
 
     /// A value no optimal plan exceeds when any plan exists: every layer at its dearest cost and
