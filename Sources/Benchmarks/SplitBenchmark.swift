@@ -29,6 +29,9 @@ struct SplitBenchmark: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Larger layer counts, heuristics only.")
     var largeSizes: [Int] = [1_000, 10_000]
 
+    @Option(parsing: .upToNextOption, help: "Objectives to run.")
+    var objectives: [Objective] = Objective.allCases
+
     static let heuristics: [Method] = [.split, .greedy, .heft, .single, .dp, .local]
 
     func run() throws {
@@ -36,7 +39,7 @@ struct SplitBenchmark: ParsableCommand {
         var table = TextTable(["objective", "layers", "method", "value / best", "gap to bound", "seconds"], rightAligned: [1, 3, 4, 5])
         var boundRatios: [Objective: [Double]] = [:]
         var splitVersusMILP: [String] = []
-        for objective in Objective.allCases {
+        for objective in objectives {
             for layers in exactSizes + largeSizes {
                 var generator = RandomInstance(layers: layers, seed: 1)
                 generator.quantized = true
@@ -76,7 +79,7 @@ struct SplitBenchmark: ParsableCommand {
                 }
             }
         }
-        let geometricMeans = Objective.allCases.map { objective -> String in
+        let geometricMeans = objectives.map { objective -> String in
             let ratios = boundRatios[objective] ?? []
             let mean = exp(ratios.map(log).reduce(0, +) / Double(max(ratios.count, 1)))
             return "- \(objective.rawValue): geometric mean of best lower bound / best plan = \(formatSignificant(mean, digits: 3)) over \(ratios.count) instances"
@@ -90,7 +93,7 @@ struct SplitBenchmark: ParsableCommand {
             found on that instance; `gap to bound`: over the best lower bound any method proved. Release build,
             this 2-core machine.
 
-            Produced by: `swift run -c release dnnplace-benchmarks split`
+            Produced by: `swift run -c release dnnplace-benchmarks \(CommandLine.arguments.dropFirst().joined(separator: " "))`
 
             ```
             \(table.render())
@@ -108,3 +111,5 @@ struct SplitBenchmark: ParsableCommand {
         print(report)
     }
 }
+
+extension Objective: ExpressibleByArgument {}
