@@ -18,27 +18,31 @@ enum ExactPlacement {
             .flatMap { $0.1.isValid ? $0 : nil }
         var knownBound = LowerBounds.best(LowerBounds.all(problem, objective, solver: request.solver))
         let upperBound = heuristic?.1.value(objective) ?? trivialUpperBound(problem)
-        func meetsBound(_ candidate: (Assignment, Evaluation)?) -> PlacementResult? {
-            // Nothing can beat a plan that meets a lower bound (this also covers all-zero costs).
-            guard let (plan, evaluation) = candidate, evaluation.value(objective) <= knownBound * (1 + 1e-12) else { return nil }
-            return PlacementResult(
-                method: "milp", solver: request.solver.rawValue, status: .optimal, assignment: plan,
-                evaluation: evaluation, lowerBound: knownBound)
-        }
-        if let done = meetsBound(heuristic) { return done }
-        if objective == .latency {
-            let relaxed = try relaxLatency(problem, request, upperBound: upperBound, warmStart: heuristic, until: clock)
-            knownBound = max(knownBound, relaxed.bound)
-            if let plan = relaxed.plan, plan.1.latency < heuristic?.1.latency ?? .infinity { heuristic = plan }
-            if let done = meetsBound(heuristic) { return done }
-        }
-
-        let formulation: any Formulation =
+        func formulation() -> any Formulation {
             switch objective {
             case .latency:
                 LatencyFormulation(problem, upperBound: upperBound, breakSymmetry: request.breakSymmetry, lowerBound: knownBound)
             case .throughput: ThroughputFormulation(problem, upperBound: upperBound, breakSymmetry: request.breakSymmetry)
             }
+        }
+        func meetsBound(_ candidate: (Assignment, Evaluation)?) throws -> PlacementResult? {
+            // Nothing can beat a plan that meets a lower bound (this also covers all-zero costs).
+            guard let (plan, evaluation) = candidate, evaluation.value(objective) <= knownBound * (1 + 1e-12) else { return nil }
+            // The exported model is the full MILP even when it need not be solved.
+            if let path = request.writeModel { try formulation().model.write(to: path) }
+            return PlacementResult(
+                method: "milp", solver: request.solver.rawValue, status: .optimal, assignment: plan,
+                evaluation: evaluation, lowerBound: knownBound)
+        }
+        if let done = try meetsBound(heuristic) { return done }
+        if objective == .latency {
+            let relaxed = try relaxLatency(problem, request, upperBound: upperBound, warmStart: heuristic, until: clock)
+            knownBound = max(knownBound, relaxed.bound)
+            if let plan = relaxed.plan, plan.1.latency < heuristic?.1.latency ?? .infinity { heuristic = plan }
+            if let done = try meetsBound(heuristic) { return done }
+        }
+
+        let formulation = formulation()
         if let path = request.writeModel { try formulation.model.write(to: path) }
         let warmStart = request.warmStart ? heuristic.flatMap { formulation.startValues($0.0, $0.1, value: $0.1.value(objective)) } : nil
         let options = SolveOptions(
