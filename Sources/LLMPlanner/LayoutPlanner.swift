@@ -96,14 +96,14 @@ public struct LayoutPlanner: Sendable {
                     low = middle + 1
                 }
             }
-            best = (high, assemble(found, period: periods[high], inFlight: stages))
+            best = (high, assemble(found, period: periods[high]))
         }
         return (best?.layout, true)
     }
 
     private func planLatency(_ space: SearchSpace) -> (Layout?, Bool) {
         let layouts = [false, true].compactMap { LatencySearch(space: space, multiServer: $0).solve() }
-            .map { assemble($0, period: nil, inFlight: 1) }
+            .map { assemble($0, period: nil) }
         return (layouts.min { costModel.evaluate($0, on: cluster).timePerToken < costModel.evaluate($1, on: cluster).timePerToken }, true)
     }
 
@@ -111,7 +111,7 @@ public struct LayoutPlanner: Sendable {
     /// last; in a server, the embedding's group first and the network sender last. Layers are
     /// dealt out in that order, the surplus a period search leaves taken off the last stages,
     /// and each stage gets the first allowed precision that still meets `period` and memory.
-    private func assemble(_ servers: [ServerSolution], period: Double?, inFlight: Int) -> Layout {
+    private func assemble(_ servers: [ServerSolution], period: Double?) -> Layout {
         func rank(_ group: ServerSolution.Group) -> Int {
             group.flags & RoleRules.embedding != 0 ? 0 : group.flags & RoleRules.head != 0 ? 3 : group.network ? 2 : 1
         }

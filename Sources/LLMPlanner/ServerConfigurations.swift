@@ -33,8 +33,9 @@ func serverConfigurations(_ server: Cluster.Server, degrees: (Int) -> [Int]) -> 
 ///
 /// Stages of one server sit next to each other in the ring. Across servers, exactly one group
 /// per used server sends over the network (the server's last stage) and the others use the
-/// server's link; the head's stage ends the ring, so it is its server's network sender, and
-/// one server cannot hold both the first and the last stage unless it is the only one. On a
+/// server's link; the head's stage ends the ring, so it is its server's network sender; the
+/// embedding's stage starts the ring, so it is its server's first; and one server cannot hold
+/// both the first and the last stage unless it is the only one. On a
 /// single server every group sends over its link, and a lone stage sends nothing.
 struct RoleRules {
     static let embedding = 1
@@ -53,7 +54,9 @@ struct RoleRules {
                 for flags in 0...3 where flags & state == 0 {
                     if multiServer {
                         if flags | (state & 3) == 3 { continue }
-                        if state & Self.network == 0 { result.append((flags, true)) }
+                        // The embedding's group comes first in its server, so it can be the
+                        // network sender (the server's last stage) only when it is alone.
+                        if state & Self.network == 0 && (flags & Self.embedding == 0 || lone) { result.append((flags, true)) }
                         if flags & Self.head == 0 { result.append((flags, false)) }
                     } else if flags != 3 || lone {
                         result.append((flags, false))

@@ -22,6 +22,10 @@ struct LLM: ParsableCommand {
             proportion to GPU memory (llama.cpp's split) and tensor parallelism per server \
             with an even pipeline.
 
+            The bound (JSON lowerBound) is in seconds: the least possible period between two \
+            micro-batches (throughput; at most batch / bound tokens/s) or time per token \
+            (latency).
+
             MODEL is dnnplace-llm/1 JSON (instances/llm/llama-2-70b.json), CLUSTER \
             dnnplace-cluster/1 (instances/llm/mixed-4.json); GPU kinds come from the device \
             catalog. Exit status 2 when the model fits at no allowed precision, with the \
