@@ -27,17 +27,13 @@ struct LatencyFormulation: Formulation {
 
     /// `release[v][d]`, when given, is the earliest start of layer v on device d (inputs from
     /// layers placed earlier, the device's earlier work): the splitting heuristic's context.
-    /// `lowerBound` is a proven bound on the makespan, imposed on C.
     ///
     /// With `disjunctive` false the one-at-a-time rows are left out: that model is the
     /// *assignment relaxation* (choices, precedence with transfer times, memory, budget and the
     /// load and work cuts, which hold for every schedule). Every plan's schedule satisfies it, so
     /// its optimum, and the solver's bound on it, bound the makespan from below; with no big-M
     /// pairs it solves far faster than the full model.
-    init(
-        _ problem: Problem, upperBound: Double, breakSymmetry: Bool, release: [[Double]]? = nil, disjunctive: Bool = true,
-        lowerBound: Double = 0
-    ) {
+    init(_ problem: Problem, upperBound: Double, breakSymmetry: Bool, release: [[Double]]? = nil, disjunctive: Bool = true) {
         self.problem = problem
         var model = Model(name: "\(problem.instance.name)-latency")
         let choice = ChoiceVariables(problem, model: &model, breakSymmetry: breakSymmetry)
@@ -55,8 +51,7 @@ struct LatencyFormulation: Formulation {
                 "S_\(problem.layerName(v))", lower: windows.head[v] * scale,
                 upper: max(windows.head[v] * scale, ub - (windows.tail[v] + windows.cheapest[v]) * scale))
         }
-        let least = max(windows.criticalPath, min(lowerBound, upperBound)) * scale
-        let makespan = model.addVariable("C", lower: least, upper: max(ub, least))
+        let makespan = model.addVariable("C", lower: windows.criticalPath * scale, upper: max(ub, windows.criticalPath * scale))
 
         if let release {
             for v in 0..<n where choice.devices(v).contains(where: { release[v][$0] > 0 }) {
