@@ -10,6 +10,11 @@ import PlacementModel
 /// An instance that fits in one module is solved by the exact MILP itself.
 enum SplitPlacement {
     static let moduleSize: [Objective: Int] = [.latency: 20, .throughput: 40]
+    /// Module MILPs stop within this relative gap: the heuristic's loss is decided at the module
+    /// borders, not in the last 0.5% of a module. Measured (throughput, generated, CBC): 200
+    /// layers 2.14 s → 1.15 s at the same plan; 150 layers 1.93 s → 1.14 s, 1.72% → 1.49% above
+    /// the optimum.
+    static let moduleGap = 0.005
 
     static func solve(_ problem: Problem, _ request: SolveRequest) throws -> PlacementResult {
         let clock = ContinuousClock.now
@@ -42,6 +47,7 @@ enum SplitPlacement {
             let left = (modulesDeadline - ContinuousClock.now).seconds
             var moduleRequest = request
             moduleRequest.timeLimit = max(0.01, left * Double(module.count) / Double(remaining))
+            moduleRequest.gap = max(request.gap, Self.moduleGap)
             let quick = left <= 0 && reference != nil
             if quick { unsolved += 1 }
             guard state.solve(module, moduleRequest, reference: reference, quick: quick) else {
