@@ -27,6 +27,7 @@ public struct ONNXGraph: Sendable {
         func int(_ key: String) -> Int? { if case .int(let v) = attributes[key] { v } else { nil } }
         func ints(_ key: String) -> [Int]? { if case .ints(let v) = attributes[key] { v } else { nil } }
         func float(_ key: String) -> Double? { if case .float(let v) = attributes[key] { v } else { nil } }
+        func floats(_ key: String) -> [Double]? { if case .floats(let v) = attributes[key] { v } else { nil } }
         func string(_ key: String) -> String? { if case .string(let v) = attributes[key] { v } else { nil } }
         /// The i-th input's name, nil when absent or empty (ONNX marks skipped optional inputs by "").
         func input(_ i: Int) -> String? { i < inputs.count && !inputs[i].isEmpty ? inputs[i] : nil }

@@ -247,7 +247,8 @@ struct ShapeInference {
         case "Resize", "Upsample":
             guard let xs = x?.shape else { return shaped(nil) }
             if node.op == "Resize", let sizes = ints(3), sizes.count == xs.count { return shaped(sizes) }
-            let scales = node.op == "Upsample" ? (values(1) ?? (node.attributes["scales"].flatMap { if case .floats(let f) = $0 { f } else { nil } })) : (values(2) ?? values(1))
+            // Resize: X, roi, scales, sizes (opset 10: X, scales); Upsample: X, scales (or an attribute).
+            let scales = node.op == "Upsample" ? (values(1) ?? node.floats("scales")) : (values(2) ?? values(1))
             guard let scales, scales.count == xs.count else { return shaped(nil) }
             return shaped(zip(xs, scales).map { Int((Double($0) * $1).rounded(.down)) })
         case "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL2", "ReduceL1", "ReduceSumSquare",
@@ -262,8 +263,6 @@ struct ShapeInference {
             guard var shape = x?.shape, let k = ints(1)?.first ?? node.int("k") else { return [ONNXTensor(shape: nil, elementBytes: bytes)] }
             shape[normalize(node.int("axis") ?? -1, rank)] = k
             return [ONNXTensor(shape: shape, elementBytes: bytes), ONNXTensor(shape: shape, elementBytes: 8)]
-        case "Einsum", "Attention", "MultiHeadAttention":
-            return shaped(nil)
         default:
             return shaped(nil)
         }
