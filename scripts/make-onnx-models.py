@@ -141,7 +141,10 @@ class BERTBase(nn.Module):
 
 
 def strip_weights(model):
-    """Weights become external data in a file that is not shipped: dims stay, bytes go."""
+    """Weights become external data in a file that is not shipped: dims stay, bytes go. The
+    exporter's per-node debugging metadata (stack traces, FX nodes) goes too."""
+    for node in model.graph.node:
+        del node.metadata_props[:]
     for tensor in model.graph.initializer:
         if onnx.helper.tensor_dtype_to_np_dtype(tensor.data_type).kind == "f" and len(tensor.dims) > 0:
             length = len(tensor.raw_data)
@@ -155,9 +158,14 @@ def strip_weights(model):
     return model
 
 
-def export(module, example, path):
+def export(module, example, path, dynamo=False):
+    """TorchScript exporter at opset 17, or the torch.export-based one (PyTorch's default since
+    2.9: opset 20, other operator patterns) when dynamo is set."""
     module.eval()
-    torch.onnx.export(module, example, path, opset_version=17, dynamo=False, input_names=["input"], output_names=["output"])
+    if dynamo:
+        torch.onnx.export(module, (example,), dynamo=True).save(path)
+    else:
+        torch.onnx.export(module, example, path, opset_version=17, dynamo=False, input_names=["input"], output_names=["output"])
     model = onnx.shape_inference.infer_shapes(onnx.load(path))
     onnx.save(strip_weights(model), path)
     print(f"{path}: {len(model.graph.node)} nodes, {os.path.getsize(path) / 1024:.0f} KB")
@@ -171,6 +179,7 @@ def main(folder):
     export(MobileNetV2(), image, f"{folder}/mobilenetv2.onnx")
     export(ViTB16(), image, f"{folder}/vit-b16.onnx")
     export(BERTBase(), torch.zeros(1, 128, dtype=torch.long), f"{folder}/bert-base.onnx")
+    export(ViTB16(), image, f"{folder}/vit-b16-dynamo.onnx", dynamo=True)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,8 @@ struct ONNXTests {
     static let bertMACs: Double = 12 * (4 * 128 * 768 * 768 + 2 * 128 * 768 * 3072 + 2 * 128 * 128 * 768)
     static let publishedMACs: [(String, Double, Double)] = [
         ("resnet50", 4.09e9, 0.005), ("mobilenetv2", 0.30e9, 0.01), ("vit-b16", 17.56e9, 0.005), ("bert-base", bertMACs, 1e-9),
+        // The same ViT through PyTorch's torch.export-based exporter (opset 20, other patterns).
+        ("vit-b16-dynamo", 17.56e9, 0.005),
     ]
 
     @Test(arguments: publishedMACs)
@@ -34,7 +36,7 @@ struct ONNXTests {
         }
     }
 
-    @Test(arguments: ["resnet50", "mobilenetv2", "vit-b16", "bert-base"])
+    @Test(arguments: ["resnet50", "mobilenetv2", "vit-b16", "bert-base", "vit-b16-dynamo"])
     func shapeInferenceAloneReproducesTheStatedShapes(name: String) throws {
         let graph = try ONNXGraph.load(path: Self.path(name))
         #expect(graph.statedShapes.count > 100)
@@ -147,7 +149,7 @@ struct ONNXTests {
     @Test func importedModelsAreValidInstances() throws {
         let machine = try Machine.load(
             path: Self.folder.deletingLastPathComponent().appendingPathComponent("devices/cpu-2gpu.json").path)
-        for name in ["resnet50", "mobilenetv2", "vit-b16", "bert-base"] {
+        for name in ["resnet50", "mobilenetv2", "vit-b16", "bert-base", "vit-b16-dynamo"] {
             let network = try ONNXNetwork.load(path: Self.path(name))
             let instance = try CostModel.instance(
                 name: network.name, works: network.works, edges: network.edges, machine: machine, precisions: ["fp32", "fp16", "int8"])
