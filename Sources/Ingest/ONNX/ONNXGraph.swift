@@ -143,7 +143,17 @@ public struct ONNXTensor: Sendable, Equatable {
         self.values = values
     }
 
-    public var elements: Int? { shape.map { $0.reduce(1, *) } }
+    /// Elements of the shape; nil when unknown, negative or too large to count (a malformed file).
+    public var elements: Int? {
+        guard let shape else { return nil }
+        var product = 1
+        for dim in shape {
+            let (next, overflow) = product.multipliedReportingOverflow(by: dim)
+            guard dim >= 0, !overflow else { return nil }
+            product = next
+        }
+        return product
+    }
 
     /// Values are kept for tensors up to this many elements.
     static let smallTensor = 4096
@@ -163,8 +173,7 @@ public struct ONNXTensor: Sendable, Equatable {
     init(_ proto: Onnx_TensorProto) {
         shape = proto.dims.map { Int($0) }
         elementBytes = Self.elementBytes(Int(proto.dataType))
-        let count = shape!.reduce(1, *)
-        guard count <= Self.smallTensor, proto.dataLocation != .external else { return }
+        guard let count = elements, count <= Self.smallTensor, proto.dataLocation != .external else { return }
         let raw = [UInt8](proto.rawData)
         func decode<T>(_ type: T.Type, _ convert: (T) -> Double) -> [Double]? {
             guard raw.count == count * MemoryLayout<T>.size else { return nil }

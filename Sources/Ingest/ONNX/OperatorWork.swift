@@ -47,11 +47,11 @@ enum OperatorWork {
         switch node.op {
         case "Conv", "ConvInteger", "QLinearConv":
             guard let w = shape(node.op == "QLinearConv" ? 3 : 1), w.count >= 2 else { return (0, 0, false) }
-            let macs = outputElements * Double(w.dropFirst().reduce(1, *))
+            let macs = outputElements * w.dropFirst().reduce(1.0) { $0 * Double($1) }
             return (macs, 2 * macs + (hasBias(node.op == "QLinearConv" ? 8 : 2) ? outputElements : 0), true)
         case "ConvTranspose":
             guard let w = shape(1), w.count >= 2 else { return (0, 0, false) }
-            let macs = inputElements * Double(w.dropFirst().reduce(1, *))
+            let macs = inputElements * w.dropFirst().reduce(1.0) { $0 * Double($1) }
             return (macs, 2 * macs + (hasBias(2) ? outputElements : 0), true)
         case "Gemm":
             guard let a = shape(0), a.count == 2 else { return (0, 0, false) }
@@ -61,7 +61,7 @@ enum OperatorWork {
             guard let a = shape(0), let k = a.last else { return (0, 0, false) }
             return (outputElements * Double(k), 2 * outputElements * Double(k), true)
         case "MaxPool", "AveragePool", "LpPool":
-            return (0, outputElements * Double((node.ints("kernel_shape") ?? [1]).reduce(1, *)), true)
+            return (0, outputElements * (node.ints("kernel_shape") ?? [1]).reduce(1.0) { $0 * Double($1) }, true)
         case "Resize", "Upsample":
             let mode = node.string("mode") ?? "nearest"
             return (0, outputElements * (mode == "cubic" ? 16 : mode == "nearest" ? 1 : 4), true)

@@ -57,7 +57,11 @@ struct ShapeInference {
             [ONNXTensor(shape: shape, elementBytes: size ?? bytes, values: values)]
         }
         func values(_ i: Int) -> [Double]? { i < inputs.count ? inputs[i]?.values : nil }
-        func ints(_ i: Int) -> [Int]? { values(i)?.map { Int($0) } }
+        func ints(_ i: Int) -> [Int]? {
+            guard let list = values(i) else { return nil }
+            let converted = list.compactMap(Self.integer)
+            return converted.count == list.count ? converted : nil
+        }
         let rank = x?.shape?.count ?? 0
 
         switch node.op {
@@ -89,13 +93,14 @@ struct ShapeInference {
                 fill = value.values?.first ?? 0
                 size = value.elementBytes
             }
-            let count = shape.reduce(1, *)
+            let count = ONNXTensor(shape: shape, elementBytes: size).elements ?? Int.max
             return shaped(shape, count <= ONNXTensor.smallTensor ? [Double](repeating: fill, count: count) : nil, bytes: size)
         case "Range":
             guard let start = values(0)?.first, let limit = values(1)?.first, let delta = values(2)?.first, delta != 0 else {
                 return shaped(nil)
             }
-            let count = max(Int(((limit - start) / delta).rounded(.up)), 0)
+            guard let steps = Self.integer(((limit - start) / delta).rounded(.up)) else { return shaped(nil) }
+            let count = max(steps, 0)
             return shaped([count], count <= ONNXTensor.smallTensor ? (0..<count).map { start + Double($0) * delta } : nil)
 
         case "Relu", "LeakyRelu", "PRelu", "Sigmoid", "Tanh", "Erf", "Gelu", "HardSigmoid", "HardSwish", "Elu", "Selu", "Softplus",
@@ -131,6 +136,9 @@ struct ShapeInference {
             let dilations = node.ints("dilations") ?? Array(repeating: 1, count: n)
             let pads = node.ints("pads") ?? Array(repeating: 0, count: 2 * n)
             let outputPadding = node.ints("output_padding") ?? Array(repeating: 0, count: n)
+            guard kernel.count == n, strides.count == n, dilations.count == n, pads.count == 2 * n, outputPadding.count == n else {
+                return shaped(nil)
+            }
             let spatial = (0..<n).map { i -> Int in
                 let window: Int = (kernel[i] - 1) * dilations[i] + 1
                 return strides[i] * (xs[i + 2] - 1) + outputPadding[i] + window - pads[i] - pads[i + n]
@@ -158,16 +166,17 @@ struct ShapeInference {
             guard let first = shapes.first ?? nil, shapes.allSatisfy({ $0?.count == first.count }), let axisAttr = node.int("axis") else {
                 return shaped(nil)
             }
-            let axis = normalize(axisAttr, first.count)
+            guard let axis = index(axisAttr, first.count) else { return shaped(nil) }
             var shape = first
             shape[axis] = shapes.reduce(0) { $0 + $1![axis] }
             let all = inputs.map { $0?.values }
             let joined: [Double]? = axis == 0 && all.allSatisfy { $0 != nil } ? all.flatMap { $0! } : nil
             return shaped(shape, joined)
         case "Split":
-            guard let xs = x?.shape else { return node.outputs.map { _ in ONNXTensor(shape: nil, elementBytes: bytes) } }
-            let axis = normalize(node.int("axis") ?? 0, xs.count)
             let parts = node.outputs.count
+            guard let xs = x?.shape, parts > 0, let axis = index(node.int("axis") ?? 0, xs.count) else {
+                return node.outputs.map { _ in ONNXTensor(shape: nil, elementBytes: bytes) }
+            }
             let sizes =
                 ints(1) ?? node.ints("split")
                 ?? {
@@ -184,8 +193,9 @@ struct ShapeInference {
             let starts = node.ints("starts") ?? ints(1)
             let ends = node.ints("ends") ?? ints(2)
             guard let starts, let ends else { return shaped(nil) }
-            let axes = (node.ints("axes") ?? ints(3) ?? Array(0..<starts.count)).map { normalize($0, xs.count) }
+            let axes = (node.ints("axes") ?? ints(3) ?? Array(0..<starts.count)).compactMap { index($0, xs.count) }
             let steps = ints(4) ?? Array(repeating: 1, count: starts.count)
+            guard ends.count == starts.count, axes.count == starts.count, steps.count == starts.count else { return shaped(nil) }
             var shape = xs
             var sliced = x?.values
             for (i, axis) in axes.enumerated() {
@@ -197,16 +207,20 @@ struct ShapeInference {
         case "Reshape":
             guard let target = ints(1) ?? node.ints("shape"), let elements = x?.elements else { return shaped(nil) }
             let allowZero = (node.int("allowzero") ?? 0) != 0
-            var shape = target.enumerated().map { i, d in d == 0 && !allowZero ? (x?.shape?[i] ?? 0) : d }
+            let dims = x?.shape ?? []
+            var shape = target.enumerated().map { i, d in d == 0 && !allowZero ? (i < dims.count ? dims[i] : 0) : d }
             if let hole = shape.firstIndex(of: -1) {
-                let known = shape.enumerated().filter { $0.offset != hole }.reduce(1) { $0 * $1.element }
+                let others = shape.enumerated().filter { $0.offset != hole }.map(\.element)
+                let known = ONNXTensor(shape: others, elementBytes: bytes).elements ?? 0
                 shape[hole] = known > 0 ? elements / known : 0
             }
             return shaped(shape, x?.values)
         case "Flatten":
-            guard let xs = x?.shape else { return shaped(nil) }
-            let axis = normalize(node.int("axis") ?? 1, xs.count + 1)
-            return shaped([xs.prefix(axis).reduce(1, *), xs.dropFirst(axis).reduce(1, *)], x?.values)
+            guard let xs = x?.shape, let axis = index(node.int("axis") ?? 1, xs.count + 1) else { return shaped(nil) }
+            let outer = ONNXTensor(shape: Array(xs.prefix(axis)), elementBytes: bytes).elements
+            let inner = ONNXTensor(shape: Array(xs.dropFirst(axis)), elementBytes: bytes).elements
+            guard let outer, let inner else { return shaped(nil) }
+            return shaped([outer, inner], x?.values)
         case "Squeeze":
             guard let xs = x?.shape else { return shaped(nil) }
             let axes = (node.ints("axes") ?? ints(1)).map { Set($0.map { normalize($0, xs.count) }) } ?? Set(xs.indices.filter { xs[$0] == 1 })
@@ -220,6 +234,7 @@ struct ShapeInference {
         case "Transpose":
             guard let xs = x?.shape else { return shaped(nil) }
             let perm = node.ints("perm") ?? Array(xs.indices.reversed())
+            guard perm.count == xs.count, perm.allSatisfy(xs.indices.contains) else { return shaped(nil) }
             return shaped(perm.map { xs[$0] })
         case "Expand":
             guard let xs = x?.shape, let target = ints(1), let shape = broadcast([xs, target]) else { return shaped(nil) }
@@ -229,17 +244,20 @@ struct ShapeInference {
             return shaped(zip(xs, repeats).map(*))
         case "Pad":
             guard let xs = x?.shape, let pads = ints(1) ?? node.ints("pads") else { return shaped(nil) }
-            let axes = (ints(3) ?? Array(xs.indices)).map { normalize($0, xs.count) }
+            let axes = (ints(3) ?? Array(xs.indices)).compactMap { index($0, xs.count) }
+            guard pads.count == 2 * axes.count else { return shaped(nil) }
             var shape = xs
             for (i, axis) in axes.enumerated() { shape[axis] += pads[i] + pads[i + axes.count] }
             return shaped(shape)
         case "Gather":
-            guard let xs = x?.shape, let indices = inputs[1]?.shape else { return shaped(nil) }
-            let axis = normalize(node.int("axis") ?? 0, xs.count)
+            guard let xs = x?.shape, let indices = inputs[1]?.shape, let axis = index(node.int("axis") ?? 0, xs.count) else {
+                return shaped(nil)
+            }
             let shape = Array(xs.prefix(axis)) + indices + Array(xs.dropFirst(axis + 1))
             var gathered: [Double]?
             if xs.count == 1, let v = x?.values, let idx = values(1) {
-                gathered = idx.map { v[normalize(Int($0), v.count)] }
+                let positions = idx.compactMap { Self.integer($0).flatMap { index($0, v.count) } }
+                gathered = positions.count == idx.count ? positions.map { v[$0] } : nil
             }
             return shaped(shape, gathered)
         case "GatherElements":
@@ -250,7 +268,8 @@ struct ShapeInference {
             // Resize: X, roi, scales, sizes (opset 10: X, scales); Upsample: X, scales (or an attribute).
             let scales = node.op == "Upsample" ? (values(1) ?? node.floats("scales")) : (values(2) ?? values(1))
             guard let scales, scales.count == xs.count else { return shaped(nil) }
-            return shaped(zip(xs, scales).map { Int((Double($0) * $1).rounded(.down)) })
+            let sizes = zip(xs, scales).compactMap { Self.integer((Double($0) * $1).rounded(.down)) }
+            return shaped(sizes.count == xs.count ? sizes : nil)
         case "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL2", "ReduceL1", "ReduceSumSquare",
             "ReduceLogSumExp", "ArgMax", "ArgMin":
             guard let xs = x?.shape else { return shaped(nil) }
@@ -260,8 +279,10 @@ struct ShapeInference {
             let shape = xs.indices.compactMap { axes.contains($0) ? (keep ? 1 : nil) : xs[$0] }
             return shaped(shape, bytes: node.op.hasPrefix("Arg") ? 8 : bytes)
         case "TopK":
-            guard var shape = x?.shape, let k = ints(1)?.first ?? node.int("k") else { return [ONNXTensor(shape: nil, elementBytes: bytes)] }
-            shape[normalize(node.int("axis") ?? -1, rank)] = k
+            guard var shape = x?.shape, let k = ints(1)?.first ?? node.int("k"), let axis = index(node.int("axis") ?? -1, rank) else {
+                return [ONNXTensor(shape: nil, elementBytes: bytes)]
+            }
+            shape[axis] = k
             return [ONNXTensor(shape: shape, elementBytes: bytes), ONNXTensor(shape: shape, elementBytes: 8)]
         default:
             return shaped(nil)
@@ -278,6 +299,21 @@ struct ShapeInference {
     private func normalize(_ axis: Int, _ rank: Int, clamp: Bool = false) -> Int {
         let value = axis < 0 ? axis + rank : axis
         return clamp ? min(max(value, 0), rank) : value
+    }
+
+    /// A tensor value as an integer: nil for NaN, clamped to ±2⁵³ (exporters write INT64_MAX for
+    /// "to the end", which no Int conversion survives, and shape arithmetic must not overflow).
+    static func integer(_ value: Double) -> Int? {
+        guard !value.isNaN else { return nil }
+        let limit = 9_007_199_254_740_992.0
+        return Int(min(max(value, -limit), limit))
+    }
+
+    /// An axis (negative counts from the end) as an index below `rank`, or nil when out of range:
+    /// malformed models get an unknown shape, not a crash.
+    private func index(_ axis: Int, _ rank: Int) -> Int? {
+        let value = axis < 0 ? axis + rank : axis
+        return (0..<rank).contains(value) ? value : nil
     }
 
     /// Multidirectional (numpy) broadcasting.
@@ -315,6 +351,7 @@ struct ShapeInference {
         let strides = node.ints("strides") ?? Array(repeating: 1, count: n)
         let dilations = node.ints("dilations") ?? Array(repeating: 1, count: n)
         let pads = node.ints("pads") ?? Array(repeating: 0, count: 2 * n)
+        guard strides.count == n, strides.allSatisfy({ $0 > 0 }), dilations.count == n, pads.count == 2 * n else { return nil }
         let ceilMode = (node.int("ceil_mode") ?? 0) != 0
         let autoPad = node.string("auto_pad") ?? "NOTSET"
         return (0..<n).map { i in
@@ -346,7 +383,7 @@ struct ShapeInference {
     /// Values of small element-wise results, for the shape arithmetic exporters emit (operands
     /// of equal size or scalars); nil for anything else.
     private func elementwiseValues(_ op: String, _ inputs: [ONNXTensor?], shape: [Int]) -> [Double]? {
-        let count = shape.reduce(1, *)
+        let count = ONNXTensor(shape: shape, elementBytes: 8).elements ?? Int.max
         let operands = inputs.map { $0?.values }
         guard count <= ONNXTensor.smallTensor, !operands.isEmpty,
             operands.allSatisfy({ $0 != nil && ($0!.count == count || $0!.count == 1) })
