@@ -45,6 +45,13 @@ public struct Model: Sendable {
 
     public mutating func addBinary(_ name: String = "") -> Variable { addVariable(name, upper: 1, kind: .binary) }
 
+    /// Narrows a column's bounds to their intersection with [lower, upper] (e.g. fixing a binary
+    /// that a formulation knows cannot be 1).
+    public mutating func tighten(_ variable: Variable, lower: Double = -.infinity, upper: Double = .infinity) {
+        columnLower[variable.index] = max(columnLower[variable.index], lower)
+        columnUpper[variable.index] = min(columnUpper[variable.index], upper)
+    }
+
     /// Adds `constraint` as a row (its expression's constant moved to the bounds).
     public mutating func add(_ constraint: LinearConstraint, name: String = "") {
         let c = constraint.expression.constant

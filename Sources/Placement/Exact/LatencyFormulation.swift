@@ -40,6 +40,14 @@ struct LatencyFormulation: Formulation {
         let windows = TimeWindows(problem, earliest: release.map { rows in
             rows.enumerated().map { v, row in choice.devices(v).map { row[$0] }.min() ?? 0 }
         })
+        // An option whose chain of cheapest predecessors, own cost and cheapest successors
+        // exceeds the upper bound is in no plan at least as good as the known one.
+        for v in 0..<problem.layerCount {
+            for (option, variable) in zip(problem.options[v], choice.x[v])
+            where windows.head[v] + option.cost + windows.tail[v] > upperBound * (1 + 1e-9) {
+                model.tighten(variable, upper: 0)
+            }
+        }
         let scale = 100 / max(upperBound, 1e-300)
         let ub = upperBound * scale
         let graph = problem.graph
