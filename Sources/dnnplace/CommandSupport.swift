@@ -75,12 +75,19 @@ struct ModelInput: ParsableArguments {
         guard let devices else {
             throw InputError(file: path, "an ONNX model needs --devices MACHINE.json to be costed on (e.g. instances/devices/cpu-2gpu.json)")
         }
-        let network = try ONNXNetwork.load(path: path, batch: batch)
-        for warning in network.warnings { printError("warning: \(warning)") }
+        let network = try loadONNX(path, batch: batch)
         let instance = try CostModel.instance(
             name: network.name, works: network.works, edges: network.edges,
             machine: try Machine.load(path: devices), precisions: precisions.split(separator: ",").map(String.init),
             objective: objective ?? .latency)
         return try Problem(instance)
     }
+}
+
+/// Reads an ONNX model for costing, with its warnings (unmodelled operators, unknown shapes) on
+/// standard error.
+func loadONNX(_ path: String, batch: Int?) throws(InputError) -> ONNXNetwork {
+    let network = try ONNXNetwork.load(path: path, batch: batch)
+    for warning in network.warnings { printError("warning: \(warning)") }
+    return network
 }

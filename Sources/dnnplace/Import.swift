@@ -34,8 +34,7 @@ struct Import: ParsableCommand {
 
         func run() throws {
             try reportingInputErrors {
-                let network = try ONNXNetwork.load(path: model, batch: batch)
-                for warning in network.warnings { printError("warning: \(warning)") }
+                let network = try loadONNX(model, batch: batch)
                 try costing.write(name: network.name, network: (network.works, network.edges))
             }
         }
