@@ -11,10 +11,11 @@ struct LatencySearch {
     let rules: RoleRules
     let profiles: [[[StageProfile]]]
 
-    init(space: SearchSpace, multiServer: Bool) {
+    /// `profiles` are `space.profiles(inFlight: 1)`, shared by both modes.
+    init(space: SearchSpace, multiServer: Bool, profiles: [[[StageProfile]]]) {
         self.space = space
         rules = RoleRules(multiServer: multiServer)
-        profiles = space.profiles(inFlight: 1)
+        self.profiles = profiles
     }
 
     private struct Step {

@@ -82,7 +82,8 @@ public struct LayoutPlanner: Sendable {
         let maxStages = min(cluster.gpuCount, space.layers)
         for stages in 1...maxStages {
             if ContinuousClock.now - started > .seconds(timeLimit) { return (best?.layout, false) }
-            let searches = [false, true].map { ThroughputSearch(space: space, multiServer: $0, inFlight: stages) }
+            let profiles = space.profiles(inFlight: stages)
+            let searches = [false, true].map { ThroughputSearch(space: space, multiServer: $0, inFlight: stages, profiles: profiles) }
             func feasible(_ index: Int) -> [ServerSolution]? { searches.lazy.compactMap { $0.solve(period: periods[index]) }.first }
             var high = (best?.period ?? periods.count) - 1
             guard high >= 0, var found = feasible(high) else { continue }
@@ -102,7 +103,8 @@ public struct LayoutPlanner: Sendable {
     }
 
     private func planLatency(_ space: SearchSpace) -> (Layout?, Bool) {
-        let layouts = [false, true].compactMap { LatencySearch(space: space, multiServer: $0).solve() }
+        let profiles = space.profiles(inFlight: 1)
+        let layouts = [false, true].compactMap { LatencySearch(space: space, multiServer: $0, profiles: profiles).solve() }
             .map { assemble($0, period: nil) }
         return (layouts.min { costModel.evaluate($0, on: cluster).timePerToken < costModel.evaluate($1, on: cluster).timePerToken }, true)
     }

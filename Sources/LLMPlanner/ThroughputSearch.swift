@@ -13,11 +13,12 @@ struct ThroughputSearch {
     let inFlight: Int
     let profiles: [[[StageProfile]]]
 
-    init(space: SearchSpace, multiServer: Bool, inFlight: Int) {
+    /// `profiles` are `space.profiles(inFlight:)` for this inFlight, shared by both modes.
+    init(space: SearchSpace, multiServer: Bool, inFlight: Int, profiles: [[[StageProfile]]]) {
         self.space = space
         rules = RoleRules(multiServer: multiServer)
         self.inFlight = inFlight
-        profiles = space.profiles(inFlight: inFlight)
+        self.profiles = profiles
     }
 
     /// A server configuration's best coverage per final role state, with the choices made.

@@ -100,7 +100,7 @@ public struct LayoutReport {
         return lines.joined(separator: "\n")
     }
 
-    static func stageTable(_ evaluation: LayoutEvaluation, cluster: Cluster) -> TextTable {
+    private static func stageTable(_ evaluation: LayoutEvaluation, cluster: Cluster) -> TextTable {
         var table = TextTable(["stage", "GPUs", "TP", "layers", "weights", "memory/GPU", "decode", "prefill"], rightAligned: [2, 6, 7])
         for (i, stage) in evaluation.stages.enumerated() {
             let server = cluster.servers[stage.stage.server].name
