@@ -30,7 +30,7 @@ struct Generate: ParsableCommand {
         @Flag(help: "fp32, fp16 and int8 with sensitivities and an accuracy budget.")
         var quantized = false
 
-        @Flag(help: "Two identical T4s instead of an A100 and a T4.")
+        @Flag(name: .customLong("twin-gpus"), help: "Two identical T4s instead of an A100 and a T4 (a symmetry class).")
         var twinGPUs = false
 
         @Option(help: "latency or throughput.")

@@ -30,6 +30,13 @@ import Testing
         #expect(validate.stdout.contains("50 layers"))
     }
 
+    @Test func twinGPUsAreTwoIdenticalT4s() throws {
+        let run = try dnnplace("generate", "random", "--layers", "5", "--twin-gpus")
+        #expect(run.status == 0, "\(run.stderr)")
+        let instance = try Instance(json: JSONParser.parse(run.stdout))
+        #expect(instance.devices.map(\.kind) == ["xeon-8380", "t4", "t4"])
+    }
+
     @Test func everyMethodAnswersWithABoundAndGap() throws {
         for method in ["greedy", "heft", "single", "dp", "random", "local", "split", "auto"] {
             let run = try dnnplace("solve", instancePath("cnn-cpu-2gpu.json"), "--method", method, "--objective", "throughput",
