@@ -247,9 +247,10 @@ struct LoadTracker {
         let b = option.device
         let chargeDevices = !problem.instance.commOverlap
         let m = problem.deviceCount
+        // An unplaced producer (device −1) charges nothing yet: the splitting heuristic's windows.
         for u in problem.graph.predecessors(of: v) {
             let a = device[u]
-            guard a != b, !sent.contains(u * m + b) else { continue }
+            guard a >= 0, a != b, !sent.contains(u * m + b) else { continue }
             let bytes = problem.outputBytes(u, precision[u])
             switch model.mode {
             case .direct:
@@ -303,7 +304,7 @@ struct LoadTracker {
             }
         }
         let m = problem.deviceCount
-        for u in problem.graph.predecessors(of: v) where device[u] != option.device {
+        for u in problem.graph.predecessors(of: v) where device[u] >= 0 && device[u] != option.device {
             sent.insert(u * m + option.device)
             sentToHost.insert(u)
             sentToServer.insert(u * problem.serverNames.count + problem.transfers.server[option.device])

@@ -6,7 +6,10 @@ import PlacementModel
 /// solved in topological order, each by the objective's exact MILP of bounded size with the
 /// layers already placed fixed — latency: their finish times and the devices' earlier work enter
 /// as release times; throughput: their loads enter as constants and their outputs as pinned
-/// zero-cost stubs — then local search across module borders until the time limit.
+/// zero-cost stubs — then, for throughput, windows across module borders re-solved by the MILP
+/// with everything else fixed, and local search until the time limit. (Measured, generated seed
+/// 1, CBC: the windows take 150 layers from 1.56% to 0.88% above the bound in 1.7 s, 200 layers
+/// from 1.03% to 0.58% in 1.3 s, 1,000 layers from 1.2% to 0.78% in 5 s.)
 /// An instance that fits in one module is solved by the exact MILP itself.
 enum SplitPlacement {
     static let moduleSize: [Objective: Int] = [.latency: 20, .throughput: 40]
@@ -15,6 +18,8 @@ enum SplitPlacement {
     /// layers 2.14 s → 1.15 s at the same plan; 150 layers 1.93 s → 1.14 s, 1.72% → 1.49% above
     /// the optimum.
     static let moduleGap = 0.005
+    /// Border windows are re-solved until this share of the time limit; local search gets the rest.
+    static let bordersShare = 0.9
 
     static func solve(_ problem: Problem, _ request: SolveRequest) throws -> PlacementResult {
         let clock = ContinuousClock.now
@@ -56,6 +61,12 @@ enum SplitPlacement {
             }
             remaining -= module.count
         }
+        // Border windows only when every module was solved: otherwise local search makes better
+        // use of the time (10,000 layers, 10 s: 3.4% from the bound with windows, 2.9% without).
+        var windows = 0
+        if objective == .throughput, unsolved == 0 {
+            windows = state.resolveBorders(modules, request, until: clock + .seconds(request.timeLimit * Self.bordersShare))
+        }
         // The module schedule is kept when it beats list scheduling of the same assignment.
         var plan = state.current ?? state.assignment
         if objective == .throughput || state.current != nil || !problem.evaluate(plan).isValid
@@ -81,6 +92,7 @@ enum SplitPlacement {
         result.evaluation = evaluation
         result.lowerBound = lowerBound
         result.message = "\(modules.count) modules of at most \(size) layers"
+            + (windows > 0 ? "; \(windows) border windows improved" : "")
             + (unsolved > 0 ? "; \(unsolved) kept the reference plan when time ran out" : "")
         return result
     }
@@ -226,6 +238,73 @@ private struct PlacedState {
         return true
     }
 
+    /// Throughput, after every module is placed: re-solves a window of `moduleSize` layers
+    /// around each border between modules (the halves of the two modules next to it) with
+    /// everything else fixed — placed producers and consumers as pinned stubs, the other layers'
+    /// loads as constants — and keeps the result if the full plan's period improves. The windows
+    /// next to one that improved are solved again, while time is left. Returns how many improved.
+    mutating func resolveBorders(_ modules: [[Int]], _ request: SolveRequest, until deadline: ContinuousClock.Instant) -> Int {
+        let order = modules.flatMap { $0 }
+        let size = SplitPlacement.moduleSize[.throughput]!
+        var windows: [[Int]] = []
+        var border = 0
+        for (module, next) in zip(modules, modules.dropFirst()) {
+            border += module.count
+            let from = border - min(module.count, size / 2)
+            windows.append(Array(order[from..<min(order.count, from + size, border + next.count)]))
+        }
+        var improved = 0
+        // A window is worth another solve once a neighbour has changed.
+        var pending = Set(windows.indices)
+        while let i = pending.min() {
+            pending.remove(i)
+            let left = (deadline - ContinuousClock.now).seconds
+            guard left > 0 else { break }
+            var windowRequest = request
+            windowRequest.timeLimit = left
+            windowRequest.gap = max(request.gap, SplitPlacement.moduleGap)
+            if resolve(windows[i], windowRequest) {
+                improved += 1
+                pending.formUnion([i - 1, i + 1].filter(windows.indices.contains))
+            }
+        }
+        return improved
+    }
+
+    /// Re-solves `window` in the full plan; true if the plan's period improved.
+    private mutating func resolve(_ window: [Int], _ request: SolveRequest) -> Bool {
+        let before = Assignment(device: device, precision: precision)
+        guard let score = LocalSearch.score(problem.evaluate(before), .throughput) else { return false }
+        for v in window { device[v] = -1 }
+        recompute()
+        // The window is all that is left to place: the budget is kept for it alone.
+        reserve = window.reduce(0) { $0 + share[$1] }
+        if solve(window, request, reference: before),
+            let after = LocalSearch.score(problem.evaluate(Assignment(device: device, precision: precision)), .throughput),
+            after < score
+        {
+            recompute()
+            return true
+        }
+        device = before.device
+        precision = before.precision
+        recompute()
+        return false
+    }
+
+    /// Memory, budget and loads of the placed layers (device ≥ 0), from scratch.
+    private mutating func recompute() {
+        memoryUsed = [Double](repeating: 0, count: problem.deviceCount)
+        budgetUsed = 0
+        loads = LoadTracker(problem)
+        for v in problem.graph.topologicalOrder where device[v] >= 0 {
+            let (d, p) = (device[v], precision[v])
+            loads.place(v, Problem.Option(device: d, precision: p, cost: problem.cost(v, d, p)), device: device, precision: precision)
+            memoryUsed[d] += problem.weightBytes(v, p)
+            budgetUsed += problem.sensitivity(v, p)
+        }
+    }
+
     /// Fixes the module's layers: devices, precisions, times, memory, budget and loads.
     private mutating func commit(_ module: [Int], device chosen: [Int], precision chosenPrecision: [Int], start starts: [Double]? = nil) {
         for (i, v) in module.enumerated() {
@@ -253,7 +332,8 @@ private func leastSensitivity(_ problem: Problem, _ v: Int) -> Double {
 }
 
 /// One module as a problem of its own: its layers (sub-layer i is `module[i]`), followed, for
-/// throughput, by a pinned zero-cost stub per placed layer that feeds it; the devices with the
+/// throughput, by a pinned zero-cost stub per placed layer that feeds it or (for a border window,
+/// re-solved after everything is placed) that it feeds; the devices with the
 /// memory left; the budget left minus the reserve of later layers; groups already placed become pins.
 /// (Stubs send their tensors again even where an earlier consumer already received them: the
 /// module's estimate is pessimistic there, the final evaluation exact.)
@@ -281,15 +361,25 @@ private struct ModuleContext {
         }
         var edges: [Edge] = []
         var stubs: [Int] = []
-        for (i, edge) in instance.edges.enumerated() {
-            guard let from = problem.layerIndex[edge.from], let to = problem.layerIndex[edge.to], inModule.contains(to) else { continue }
-            if inModule.contains(from) {
+        // A placed layer is a producer or a consumer of the module, never both: the module is a
+        // segment of a topological order.
+        for edge in instance.edges {
+            guard let from = problem.layerIndex[edge.from], let to = problem.layerIndex[edge.to] else { continue }
+            switch (inModule.contains(from), inModule.contains(to)) {
+            case (true, true):
                 edges.append(edge)
-            } else if withStubs {
-                var stubEdge = instance.edges[i]
+            case (false, true) where withStubs:
+                var stubEdge = edge
                 stubEdge.from = "\u{0}placed:" + edge.from
                 if !stubs.contains(from) { stubs.append(from) }
                 edges.append(stubEdge)
+            case (true, false) where withStubs && state.device[to] >= 0:
+                var stubEdge = edge
+                stubEdge.to = "\u{0}placed:" + edge.to
+                if !stubs.contains(to) { stubs.append(to) }
+                edges.append(stubEdge)
+            default:
+                continue
             }
         }
         for u in stubs {
