@@ -20,6 +20,9 @@ public struct SolveRequest: Sendable {
     public var writeModel: String?
     /// Seed of the randomised methods.
     public var seed: UInt64 = 1
+    /// Told, in a line, each phase a long solve reaches (warm start, relaxation, MILP, modules),
+    /// so that a person waiting knows what is happening.
+    public var progress: (@Sendable (String) -> Void)?
 
     public init(objective: Objective) { self.objective = objective }
 }
@@ -57,9 +60,9 @@ public enum Placer {
     }
 
     /// Layer counts up to which `auto` picks the exact MILP. Measured (results/milp.md,
-    /// results/split.md): latency closes at 20 layers in about 9 s, while at 40 it is still 13%
-    /// from its bound after 60 s, no better than split in 8 s; throughput closes 60 layers in
-    /// 3 to 7 s and at 100 to 200 layers ends 1 to 2% better than split within 60 s.
+    /// results/split.md): latency closes at 20 layers in 3 to 5 s, while at 40 it is still 9.6%
+    /// from its bound after 60 s and 1.8% worse than split in 8 s; throughput closes 60 layers
+    /// in 3 to 7 s and at 100 to 200 layers ends 0.5 to 1% better than split within 60 s.
     static let exactLimit: [Objective: Int] = [.latency: 20, .throughput: 120]
 
     public static func solve(_ problem: Problem, _ request: SolveRequest) throws -> PlacementResult {
@@ -161,4 +164,9 @@ public enum Placer {
         }
         return result
     }
+}
+
+/// A value of the objective for a progress line: "latency 6.68 ms", "period 24.9 ms".
+func describe(_ value: Double, _ objective: Objective) -> String {
+    "\(objective == .latency ? "latency" : "period") \(formatSeconds(value))"
 }

@@ -23,6 +23,12 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
+/// Progress lines on standard error, each with the seconds since the command started.
+func progressPrinter() -> @Sendable (String) -> Void {
+    let start = ContinuousClock.now
+    return { line in printError("[\(String(format: "%6.1f", (ContinuousClock.now - start).seconds)) s] \(line)") }
+}
+
 /// Writes text to a file, or throws an InputError naming it.
 func write(_ text: String, to path: String) throws {
     do {

@@ -34,7 +34,7 @@ struct Solve: ParsableCommand {
 
     @OptionGroup var input: ModelInput
 
-    @Option(help: "auto, milp or greedy.")
+    @Option(help: "How to solve (see the methods above).")
     var method: Method = .auto
 
     @Option(help: "MILP solver: cbc or glpk.")
@@ -66,6 +66,9 @@ struct Solve: ParsableCommand {
 
     @Flag(help: "Stream the solver's log to standard error.")
     var verbose = false
+
+    @Flag(inversion: .prefixedNo, help: "Print each phase of the solve, with the time, to standard error (default: when it is a terminal and --verbose is off).")
+    var progress: Bool?
 
     @Flag(help: "Do not break symmetry between interchangeable devices (to measure its effect).")
     var noSymmetryBreaking = false
@@ -103,6 +106,7 @@ struct Solve: ParsableCommand {
             request.breakSymmetry = !noSymmetryBreaking
             request.warmStart = !noWarmStart
             request.writeModel = writeModel
+            if progress ?? (!verbose && isatty(STDERR_FILENO) != 0) { request.progress = progressPrinter() }
             if let steps = pareto {
                 try sweepBudget(problem, request, steps: steps)
                 return

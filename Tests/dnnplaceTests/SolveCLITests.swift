@@ -56,6 +56,22 @@ import Testing
         _ = try JSONParser.parse(run.stdout)  // standard output is still one JSON object
         #expect(run.stderr.contains("CBC") || run.stderr.contains("Cbc"))
     }
+
+    @Test func progressNamesEachPhaseOnStandardErrorWhenAsked() throws {
+        let instance = try temporaryFile("", name: "random-100.json")
+        #expect(try dnnplace("generate", "random", "--layers", "100", "--quantized", "--objective", "throughput", "--out", instance).status == 0)
+        let split = try dnnplace("solve", instance, "--method", "split", "--time-limit", "10", "--json", "--progress")
+        #expect(split.status == 0, "\(split.stderr)")
+        _ = try JSONParser.parse(split.stdout)
+        for phase in ["modules of at most 40 layers; lower bound period", "border windows", "local search from period"] {
+            #expect(split.stderr.contains(phase), "\(phase) not in: \(split.stderr)")
+        }
+        let milp = try dnnplace("solve", instancePath("cnn-cpu-2gpu.json"), "--method", "milp", "--objective", "throughput", "--progress")
+        #expect(milp.status == 0)
+        #expect(milp.stderr.contains("heuristic plan: period") && milp.stderr.contains("MILP: "), "\(milp.stderr)")
+        // Not a terminal and not asked: nothing on standard error.
+        #expect(try dnnplace("solve", instancePath("cnn-cpu-2gpu.json"), "--method", "milp").stderr.isEmpty)
+    }
 }
 
 @Suite struct ParetoCLITests {

@@ -18,6 +18,9 @@ enum ExactPlacement {
             .flatMap { $0.1.isValid ? $0 : nil }
         var knownBound = LowerBounds.best(LowerBounds.all(problem, objective, solver: request.solver))
         let upperBound = heuristic?.1.value(objective) ?? trivialUpperBound(problem)
+        request.progress?(
+            "heuristic plan: \(heuristic.map { describe($0.1.value(objective), objective) } ?? "none"); "
+                + "lower bound \(describe(knownBound, objective))")
         func formulation() -> any Formulation {
             switch objective {
             case .latency:
@@ -39,6 +42,7 @@ enum ExactPlacement {
             let relaxed = try relaxLatency(problem, request, upperBound: upperBound, warmStart: heuristic, until: clock)
             knownBound = max(knownBound, relaxed.bound)
             if let plan = relaxed.plan, plan.1.latency < heuristic?.1.latency ?? .infinity { heuristic = plan }
+            request.progress?("assignment relaxation: lower bound \(describe(knownBound, objective))")
             if let done = try meetsBound(heuristic) { return done }
         }
 
@@ -48,6 +52,9 @@ enum ExactPlacement {
         let options = SolveOptions(
             timeLimit: max(request.timeLimit - elapsed(since: clock), 0.01), relativeGap: request.gap, threads: request.threads,
             warmStart: warmStart, verbose: request.verbose)
+        request.progress?(
+            "MILP: \(formulation.model.rowCount) rows, \(formulation.model.columnCount) columns; "
+                + "\(request.solver.rawValue) for up to \(formatSignificant(options.timeLimit ?? request.timeLimit, digits: 3)) s")
         let solved = try request.solver.solver.solve(formulation.model, options: options)
 
         // The solver's bound is in scaled time units; the other bounds hold too.

@@ -45,6 +45,10 @@ enum SplitPlacement {
         // better (1,000 layers: 181.8 ms against 187.3 ms judged in the full plan).
         if let reference, objective == .latency { state.setReference(reference) }
         var remaining = problem.layerCount
+        request.progress?(
+            "\(modules.count) modules of at most \(size) layers; lower bound \(describe(lowerBound, objective))"
+                + (reference.map { "; reference plan \(describe(problem.evaluate($0).value(objective), objective))" } ?? ""))
+        var reported = ContinuousClock.now
         // Modules get 80% of the time; past that they keep their reference slice unsolved.
         let modulesDeadline = clock + .seconds(request.timeLimit * 0.8)
         var unsolved = 0
@@ -60,11 +64,16 @@ enum SplitPlacement {
                 return result
             }
             remaining -= module.count
+            if ContinuousClock.now - reported > .seconds(1) {
+                reported = ContinuousClock.now
+                request.progress?("modules: \(problem.layerCount - remaining) of \(problem.layerCount) layers placed")
+            }
         }
         // Border windows only when every module was solved: otherwise local search makes better
         // use of the time (10,000 layers, 10 s: 3.4% from the bound with windows, 2.9% without).
         var windows = 0
         if objective == .throughput, unsolved == 0 {
+            request.progress?("border windows")
             windows = state.resolveBorders(modules, request, until: clock + .seconds(request.timeLimit * Self.bordersShare))
         }
         // The module schedule is kept when it beats list scheduling of the same assignment.
@@ -74,6 +83,7 @@ enum SplitPlacement {
         {
             plan.start = nil
         }
+        request.progress?("local search from \(describe(problem.evaluate(plan).value(objective), objective))")
         plan = LocalSearch.improve(problem, from: plan, objective: objective, deadline: deadline)
         // The reference may carry a schedule that list scheduling of the modules' plan loses.
         if let reference, let better = LocalSearch.score(problem.evaluate(reference), objective),
