@@ -20,6 +20,11 @@ enum SplitPlacement {
     static let moduleGap = 0.005
     /// Border windows are re-solved until this share of the time limit; local search gets the rest.
     static let bordersShare = 0.9
+    /// Latency, up to `LatencyFormulation.cutLimit` layers: share of the time for the assignment
+    /// relaxation's bound. Measured (generated seed 1, 10 s limit, so 2 s): 40 layers 5.59 →
+    /// 6.00 ms, 100 layers 17.02 → 17.45 ms, 200 layers 33.49 → 33.90 ms; 12 s gave the same
+    /// bound at 100 and 200 layers.
+    static let relaxationShare = 0.2
 
     static func solve(_ problem: Problem, _ request: SolveRequest) throws -> PlacementResult {
         let clock = ContinuousClock.now
@@ -31,13 +36,22 @@ enum SplitPlacement {
             return result
         }
         var result = PlacementResult(method: "split", solver: request.solver.rawValue, status: .unknown)
-        // The bound first, so that its time counts against the limit.
-        let lowerBound = LowerBounds.best(LowerBounds.all(problem, objective, solver: request.solver))
+        // The bounds first, so that their time counts against the limit.
+        var lowerBound = LowerBounds.best(LowerBounds.all(problem, objective, solver: request.solver))
         let deadline = clock + .seconds(request.timeLimit)
         let modules = ModularSegmentation.modules(problem, maxSize: size)
         // A reference plan whose slices seed each module with choices made in context.
         let reference = Placer.portfolio(problem, objective).map {
             LocalSearch.improve(problem, from: $0, objective: objective, deadline: clock + .seconds(request.timeLimit * 0.2))
+        }
+        if objective == .latency, problem.layerCount <= LatencyFormulation.cutLimit, let reference {
+            let evaluation = problem.evaluate(reference)
+            if evaluation.isValid, let relaxed = try? AssignmentRelaxation.solve(
+                problem, request, upperBound: evaluation.latency, warmStart: (reference, evaluation),
+                timeLimit: request.timeLimit * Self.relaxationShare)
+            {
+                lowerBound = max(lowerBound, relaxed.bound)
+            }
         }
         var state = PlacedState(problem)
         // Latency modules are judged in the full plan (a module's own makespan is myopic);
@@ -100,7 +114,8 @@ enum SplitPlacement {
         result.status = .feasible
         result.assignment = plan
         result.evaluation = evaluation
-        result.lowerBound = lowerBound
+        // A bound above the evaluated value can only be the solver's tolerance.
+        result.lowerBound = min(lowerBound, evaluation.value(objective))
         result.message = "\(modules.count) modules of at most \(size) layers"
             + (windows > 0 ? "; \(windows) border windows improved" : "")
             + (unsolved > 0 ? "; \(unsolved) kept the reference plan when time ran out" : "")
