@@ -11,6 +11,14 @@ import Testing
         return try Problem(generator.instance())
     }
 
+    /// Split on `problem` for the objective, with a time limit.
+    static func split(_ problem: Problem, _ objective: Objective, timeLimit: Double) throws -> PlacementResult {
+        var request = SolveRequest(objective: objective)
+        request.method = .split
+        request.timeLimit = timeLimit
+        return try Placer.solve(problem, request)
+    }
+
     @Test func modulesAreContiguousBoundedAndKeepTheQuotientAcyclic() throws {
         let problem = try Self.random(300, seed: 2, objective: .latency)
         let modules = ModularSegmentation.modules(problem, maxSize: 20)
@@ -58,10 +66,7 @@ import Testing
     @Test(arguments: Objective.allCases)
     func splitOnTwoHundredLayersIsValidAndBeatsGreedy(objective: Objective) throws {
         let problem = try Self.random(200, seed: 4, objective: objective)
-        var request = SolveRequest(objective: objective)
-        request.method = .split
-        request.timeLimit = 4
-        let result = try Placer.solve(problem, request)
+        let result = try Self.split(problem, objective, timeLimit: 4)
         let evaluation = try #require(result.evaluation)
         #expect(evaluation.isValid)
         let greedy = problem.evaluate(try #require(Greedy.place(problem, objective: objective)))
@@ -73,10 +78,7 @@ import Testing
     /// the border windows are re-solved (the MILP's proven optimum is 0.07% above that bound).
     @Test func borderWindowsBringThroughputWithinOnePercentOfTheBound() throws {
         let problem = try Self.random(150, seed: 1, objective: .throughput)
-        var request = SolveRequest(objective: .throughput)
-        request.method = .split
-        request.timeLimit = 20
-        let result = try Placer.solve(problem, request)
+        let result = try Self.split(problem, .throughput, timeLimit: 20)
         let evaluation = try #require(result.evaluation)
         #expect(evaluation.isValid)
         #expect(result.message?.contains("border windows improved") == true, "\(result.message ?? "")")
@@ -87,10 +89,7 @@ import Testing
     /// Measured on this instance: the cheap bounds give 5.59 ms, the relaxation 6.00 ms in 2 s.
     @Test func latencySplitReportsTheAssignmentRelaxationsBound() throws {
         let problem = try Self.random(40, seed: 1, objective: .latency)
-        var request = SolveRequest(objective: .latency)
-        request.method = .split
-        request.timeLimit = 10
-        let result = try Placer.solve(problem, request)
+        let result = try Self.split(problem, .latency, timeLimit: 10)
         let value = try #require(result.evaluation).latency
         let bound = try #require(result.lowerBound)
         let cheap = LowerBounds.best(LowerBounds.all(problem, .latency))
