@@ -348,7 +348,17 @@ private struct PlacedState {
             current?.device[v] = d
             current?.precision[v] = p
         }
-        if let current { currentEvaluation = problem.evaluate(LocalSearch.scheduled(problem, current, .latency)) }
+        guard let current else { return }
+        let evaluation = problem.evaluate(LocalSearch.scheduled(problem, current, .latency))
+        currentEvaluation = evaluation
+        // The module's times as the full plan schedules them: later modules' release times start
+        // from these (a module kept as it was brings no schedule of its own).
+        guard evaluation.isValid else { return }
+        for v in module {
+            start[v] = evaluation.start[v]
+            finish[v] = evaluation.finish[v]
+            ready[device[v]] = max(ready[device[v]], finish[v])
+        }
     }
 }
 
