@@ -51,12 +51,12 @@ enum ExactPlacement {
         let formulation = formulation()
         if let path = request.writeModel { try formulation.model.write(to: path) }
         let warmStart = request.warmStart ? heuristic.flatMap { formulation.startValues($0.0, $0.1, value: $0.1.value(objective)) } : nil
+        let remaining = max(request.timeLimit - elapsed(since: clock), 0.01)
         let options = SolveOptions(
-            timeLimit: max(request.timeLimit - elapsed(since: clock), 0.01), relativeGap: request.gap, threads: request.threads,
-            warmStart: warmStart, verbose: request.verbose)
+            timeLimit: remaining, relativeGap: request.gap, threads: request.threads, warmStart: warmStart, verbose: request.verbose)
         request.progress?(
             "MILP: \(formulation.model.rowCount) rows, \(formulation.model.columnCount) columns; "
-                + "\(request.solver.rawValue) for up to \(formatSignificant(options.timeLimit ?? request.timeLimit, digits: 3)) s")
+                + "\(request.solver.rawValue) for up to \(formatSignificant(remaining, digits: 3)) s")
         let solved = try request.solver.solver.solve(formulation.model, options: options)
 
         // The solver's bound is in scaled time units; the other bounds hold too.
