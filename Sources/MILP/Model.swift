@@ -52,6 +52,18 @@ public struct Model: Sendable {
         columnUpper[variable.index] = min(columnUpper[variable.index], upper)
     }
 
+    /// The LP left when every integer column is fixed at its (rounded) value in `values`: its
+    /// optimum is the best completion of that integer part.
+    public func fixingIntegers(to values: [Double]) -> Model {
+        var lp = self
+        for j in 0..<columnCount where columnKind[j] != .continuous {
+            lp.columnLower[j] = values[j].rounded()
+            lp.columnUpper[j] = values[j].rounded()
+            lp.columnKind[j] = .continuous
+        }
+        return lp
+    }
+
     /// Adds `constraint` as a row (its expression's constant moved to the bounds).
     public mutating func add(_ constraint: LinearConstraint, name: String = "") {
         let c = constraint.expression.constant

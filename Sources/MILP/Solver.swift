@@ -100,11 +100,29 @@ extension MILPSolver {
         let result = exclusive {
             let clock = ContinuousClock.now
             var result = run(model, options)
+            if result.status == .infeasible, let start = options.warmStart {
+                result = completion(of: start, model, options, nodes: result.nodes)
+            }
             let elapsed = ContinuousClock.now - clock
             result.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             return result
         }
         return accept(result, model, options)
+    }
+
+    /// The start satisfies the model, so "infeasible" means the search pruned everything at its
+    /// cutoff. CBC does this when a start is optimal, and its cutoff is the best completion of
+    /// the start's integer part (it computes the continuous columns itself, which can beat the
+    /// start's): that completion, found by the LP with those integers fixed, is optimal.
+    private func completion(of start: [Double], _ model: Model, _ options: SolveOptions, nodes: Int) -> SolveResult {
+        var lpOptions = options
+        lpOptions.warmStart = nil
+        let lp = run(model.fixingIntegers(to: start), lpOptions)
+        guard lp.status == .optimal, let values = lp.values else {
+            // Without the completion nothing is proven; `accept` falls back to the start.
+            return SolveResult(status: .noSolution, nodes: nodes, message: "\(name) pruned every node, but completing the start failed")
+        }
+        return SolveResult(status: .optimal, nodes: nodes, values: values)
     }
 
     /// Rounds integer columns, rejects a solution the model does not admit (solvers have been
@@ -122,13 +140,6 @@ extension MILPSolver {
                 result.message = "\(name) returned a solution that violates the model; discarded"
                 if result.status == .optimal || result.status == .feasible { result.status = .noSolution }
             }
-        }
-        if let start = options.warmStart, result.status == .infeasible {
-            // The start satisfies the model, so "infeasible" means the search pruned everything
-            // at the start's objective: nothing better exists and the start is optimal (CBC does this).
-            return SolveResult(
-                status: .optimal, objective: model.objectiveValue(start), bound: model.objectiveValue(start),
-                nodes: result.nodes, values: start)
         }
         if let start = options.warmStart {
             let startObjective = model.objectiveValue(start)

@@ -59,6 +59,25 @@ import Testing
         #expect(result.objective == knapsack.optimum)
     }
 
+    /// A start whose integer part is optimal but whose continuous part is not: CBC completes the
+    /// continuous part itself and may then prune everything. The answer is the true optimum,
+    /// never the start's worse objective presented as optimal.
+    @Test(arguments: SolverBackend.allCases)
+    func startWithSlackContinuousPartIsNotTakenAsOptimal(backend: SolverBackend) throws {
+        var model = Model(name: "slack-start")
+        let y = (0..<3).map { model.addBinary("y\($0)") }
+        let c = model.addVariable("c", upper: 100)
+        // c ≥ 1 + 2·y0 + 3·y1 + y2, at least one y: the optimum is y2 = 1, c = 2.
+        model.add(LinearExpression(c) - 2 * y[0] - 3 * y[1] - y[2] >= 1)
+        model.add(LinearExpression.sum(y) >= 1)
+        model.minimize(LinearExpression(c))
+        let start = [0, 0, 1, 7.5]
+        let result = try backend.solver.solve(model, options: SolveOptions(warmStart: start))
+        #expect(result.status == .optimal)
+        #expect(abs((result.objective ?? .nan) - 2) < 1e-9)
+        #expect(abs((result.bound ?? .nan) - 2) < 1e-6)
+    }
+
     @Test func warmStartOfWrongLengthIsAnError() {
         let knapsack = KnownModelsTests.Knapsack(seed: 1)
         #expect(throws: ModelError.self) {
