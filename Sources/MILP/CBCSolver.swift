@@ -75,7 +75,7 @@ public struct CBCSolver: MILPSolver {
         // Status 0 / secondary 0 is "search finished, optimal", also when isProvenOptimal misses
         // it (a MIP start that is already optimal leaves it false).
         let proven = Cbc_isProvenOptimal(cbc) != 0 || (Cbc_status(cbc) == 0 && Cbc_secondaryStatus(cbc) == 0)
-        return SolveResult(status: proven ? .optimal : .feasible, bound: proven ? nil : bound, nodes: nodes, values: values)
+        return SolveResult(status: proven ? .optimal : .feasible, bound: bound, nodes: nodes, values: values)
     }
 }
 

@@ -150,11 +150,17 @@ extension MILPSolver {
                 result.status = .feasible
             }
         }
-        if result.status == .optimal, let objective = result.objective {
-            // A proof of optimality makes the objective its own bound.
-            result.bound = result.bound ?? objective
-        }
         if let bound = result.bound, !bound.isFinite { result.bound = nil }
+        if let objective = result.objective {
+            let minimizing = model.sense == .minimize
+            if result.status == .optimal, result.bound == nil {
+                // "Optimal" is proven only within the relative gap: that far from the objective.
+                let slack = options.relativeGap * abs(objective)
+                result.bound = minimizing ? objective - slack : objective + slack
+            }
+            // A bound past the objective is the solver's tolerance at work.
+            if let bound = result.bound { result.bound = minimizing ? min(bound, objective) : max(bound, objective) }
+        }
         return result
     }
 }

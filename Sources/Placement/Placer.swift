@@ -10,6 +10,9 @@ public struct SolveRequest: Sendable {
     public var timeLimit: Double = 60
     /// Relative gap at which a MILP stops and calls its plan optimal.
     public var gap: Double = 1e-6
+    /// The same gap in the solvers' terms: they stop at (objective − bound) / objective ≤ g,
+    /// and g = gap / (1 + gap) makes that SPEC's (value − bound) / bound ≤ gap.
+    var solverGap: Double { gap / (1 + gap) }
     public var threads: Int = 1
     public var verbose = false
     /// Symmetry breaking between interchangeable devices (off only to measure its effect).

@@ -49,7 +49,7 @@ struct Solve: ParsableCommand {
     @Option(help: "Seed of the randomised methods (random).")
     var seed: UInt64 = 1
 
-    @Option(help: "Relative gap at which the MILP may stop and call its plan optimal.")
+    @Option(help: "Relative gap (value − lower bound) / lower bound at which the MILP may stop and call its plan optimal.")
     var gap: Double = 1e-6
 
     @Option(help: "Solver threads (CBC).")

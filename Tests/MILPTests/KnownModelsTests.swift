@@ -46,6 +46,29 @@ import Testing
         #expect(result.bound.map { abs($0 - knapsack.optimum) <= 1e-6 * knapsack.optimum } == true)
     }
 
+    /// Stopping at a relative gap is "optimal within the gap": the bound reported must still
+    /// be proven (at least the true optimum when maximising), not the objective itself. A start
+    /// that fills the knapsack in item order is within the loose gap of the root LP bound, so
+    /// the search stops at once with a plan below the optimum.
+    @Test(arguments: backends, 0..<5)
+    func boundStaysProvenWhenStoppingAtAGap(backend: SolverBackend, seed: Int) throws {
+        let knapsack = Knapsack(seed: UInt64(100 + seed), items: 40)
+        var room = knapsack.capacity
+        let start = knapsack.weights.map { weight -> Double in
+            guard weight <= room else { return 0 }
+            room -= weight
+            return 1
+        }
+        let gap = 0.5
+        let result = try backend.solver.solve(knapsack.model, options: SolveOptions(relativeGap: gap, warmStart: start))
+        #expect(result.status == .optimal)
+        let objective = try #require(result.objective)
+        let bound = try #require(result.bound)
+        #expect(objective <= knapsack.optimum)
+        #expect(bound >= knapsack.optimum - 1e-6, "bound \(bound) below the optimum \(knapsack.optimum)")
+        #expect(bound - objective <= gap * objective * (1 + 1e-9))
+    }
+
     @Test(arguments: backends)
     func assignmentMatchesEnumeration(backend: SolverBackend) throws {
         // 5 workers × 5 jobs; the oracle tries all 120 permutations.

@@ -18,13 +18,11 @@ enum AssignmentRelaxation {
     ) throws -> (bound: Double, plan: (Assignment, Evaluation)?) {
         let relaxation = LatencyFormulation(problem, upperBound: upperBound, breakSymmetry: request.breakSymmetry, disjunctive: false)
         let options = SolveOptions(
-            timeLimit: max(timeLimit, 0.01), relativeGap: request.gap, threads: request.threads,
+            timeLimit: max(timeLimit, 0.01), relativeGap: request.solverGap, threads: request.threads,
             warmStart: request.warmStart ? warmStart.flatMap { relaxation.startValues($0.0, $0.1, value: $0.1.latency) } : nil,
             verbose: request.verbose)
         let solved = try request.solver.solver.solve(relaxation.model, options: options)
-        // An optimum within the requested gap bounds the makespan only up to that gap.
-        let proven = solved.bound ?? (solved.status == .optimal ? solved.objective.map { $0 * (1 - request.gap) } : nil)
-        let bound = proven.map { $0 / relaxation.timeScale } ?? 0
+        let bound = solved.bound.map { $0 / relaxation.timeScale } ?? 0
         guard let values = solved.values else { return (bound, nil) }
         var plan = relaxation.plan(from: values)
         plan.start = problem.insertionSchedule(plan)

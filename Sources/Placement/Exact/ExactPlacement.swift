@@ -53,7 +53,7 @@ enum ExactPlacement {
         let warmStart = request.warmStart ? heuristic.flatMap { formulation.startValues($0.0, $0.1, value: $0.1.value(objective)) } : nil
         let remaining = max(request.timeLimit - elapsed(since: clock), 0.01)
         let options = SolveOptions(
-            timeLimit: remaining, relativeGap: request.gap, threads: request.threads, warmStart: warmStart, verbose: request.verbose)
+            timeLimit: remaining, relativeGap: request.solverGap, threads: request.threads, warmStart: warmStart, verbose: request.verbose)
         request.progress?(
             "MILP: \(formulation.model.rowCount) rows, \(formulation.model.columnCount) columns; "
                 + "\(request.solver.rawValue) for up to \(formatSignificant(remaining, digits: 3)) s")
