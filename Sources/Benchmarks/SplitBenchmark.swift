@@ -32,50 +32,56 @@ struct SplitBenchmark: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Objectives to run.")
     var objectives: [Objective] = Objective.allCases
 
+    @Option(parsing: .upToNextOption, help: "Generator seeds: one instance per seed and size.")
+    var seeds: [UInt64] = [1]
+
     static let heuristics: [Method] = [.split, .greedy, .heft, .single, .dp, .local]
 
     func run() throws {
-        var csv = ["objective,layers,method,status,value,lowerBound,seconds"]
-        var table = TextTable(["objective", "layers", "method", "value / best", "gap to bound", "seconds"], rightAligned: [1, 3, 4, 5])
+        var csv = ["objective,layers,seed,method,status,value,lowerBound,seconds"]
+        var table = TextTable(
+            ["objective", "layers", "seed", "method", "value / best", "gap to bound", "seconds"], rightAligned: [1, 2, 4, 5, 6])
         var boundRatios: [Objective: [Double]] = [:]
         var splitVersusMILP: [String] = []
         for objective in objectives {
             for layers in exactSizes + largeSizes {
-                var generator = RandomInstance(layers: layers, seed: 1)
-                generator.quantized = true
-                generator.objective = objective
-                let problem = try Problem(generator.instance())
-                let methods = (exactSizes.contains(layers) ? [Method.milp] : []) + Self.heuristics
-                var results: [(Method, PlacementResult)] = []
-                for method in methods {
-                    var request = SolveRequest(objective: objective)
-                    request.method = method
-                    request.timeLimit = method == .milp ? milpTimeLimit : heuristicTimeLimit
-                    let result = try Placer.solve(problem, request)
-                    FileHandle.standardError.write(Data("\(objective) \(layers) \(method): \(result.status) \(String(format: "%.2f", result.seconds)) s\n".utf8))
-                    results.append((method, result))
-                }
-                let values = results.compactMap { $0.1.evaluation?.value(objective) }
-                let best = values.min() ?? .nan
-                let bound = results.compactMap(\.1.lowerBound).max() ?? 0
-                boundRatios[objective, default: []].append(bound / best)
-                for (method, result) in results {
-                    let value = result.evaluation?.value(objective)
-                    csv.append([
-                        objective.rawValue, "\(layers)", method.rawValue, result.status.rawValue, value.map { "\($0)" } ?? "",
-                        "\(bound)", String(format: "%.3f", result.seconds),
-                    ].joined(separator: ","))
-                    table.append([
-                        objective.rawValue, "\(layers)", method.rawValue, value.map { formatSignificant($0 / best, digits: 4) } ?? "-",
-                        value.map { formatGap(($0 - bound) / bound) } ?? "-", String(format: "%.2f", result.seconds),
-                    ])
-                }
-                if let milp = results.first(where: { $0.0 == .milp })?.1, let split = results.first(where: { $0.0 == .split })?.1,
-                    let milpValue = milp.evaluation?.value(objective), let splitValue = split.evaluation?.value(objective)
-                {
-                    splitVersusMILP.append(
-                        "- \(objective.rawValue), \(layers) layers: split/MILP value \(formatSignificant(splitValue / milpValue, digits: 4)), "
-                            + "MILP/split time \(formatSignificant(milp.seconds / split.seconds, digits: 3))x (MILP \(milp.status.rawValue))")
+                for seed in seeds {
+                    var generator = RandomInstance(layers: layers, seed: seed)
+                    generator.quantized = true
+                    generator.objective = objective
+                    let problem = try Problem(generator.instance())
+                    let methods = (exactSizes.contains(layers) ? [Method.milp] : []) + Self.heuristics
+                    var results: [(Method, PlacementResult)] = []
+                    for method in methods {
+                        var request = SolveRequest(objective: objective)
+                        request.method = method
+                        request.timeLimit = method == .milp ? milpTimeLimit : heuristicTimeLimit
+                        let result = try Placer.solve(problem, request)
+                        FileHandle.standardError.write(Data("\(objective) \(layers) seed \(seed) \(method): \(result.status) \(String(format: "%.2f", result.seconds)) s\n".utf8))
+                        results.append((method, result))
+                    }
+                    let values = results.compactMap { $0.1.evaluation?.value(objective) }
+                    let best = values.min() ?? .nan
+                    let bound = results.compactMap(\.1.lowerBound).max() ?? 0
+                    boundRatios[objective, default: []].append(bound / best)
+                    for (method, result) in results {
+                        let value = result.evaluation?.value(objective)
+                        csv.append([
+                            objective.rawValue, "\(layers)", "\(seed)", method.rawValue, result.status.rawValue, value.map { "\($0)" } ?? "",
+                            "\(bound)", String(format: "%.3f", result.seconds),
+                        ].joined(separator: ","))
+                        table.append([
+                            objective.rawValue, "\(layers)", "\(seed)", method.rawValue, value.map { formatSignificant($0 / best, digits: 4) } ?? "-",
+                            value.map { formatGap(($0 - bound) / bound) } ?? "-", String(format: "%.2f", result.seconds),
+                        ])
+                    }
+                    if let milp = results.first(where: { $0.0 == .milp })?.1, let split = results.first(where: { $0.0 == .split })?.1,
+                        let milpValue = milp.evaluation?.value(objective), let splitValue = split.evaluation?.value(objective)
+                    {
+                        splitVersusMILP.append(
+                            "- \(objective.rawValue), \(layers) layers, seed \(seed): split/MILP value \(formatSignificant(splitValue / milpValue, digits: 4)), "
+                                + "MILP/split time \(formatSignificant(milp.seconds / split.seconds, digits: 3))x (MILP \(milp.status.rawValue))")
+                    }
                 }
             }
         }
@@ -87,7 +93,7 @@ struct SplitBenchmark: ParsableCommand {
         let report = """
             # Split, MILP and baselines
 
-            Generated CNN-like DAGs (`RandomInstance`, seed 1, quantized fp32/fp16/int8 with an accuracy budget)
+            Generated CNN-like DAGs (`RandomInstance`, seeds \(seeds.map(String.init).joined(separator: ", ")), quantized fp32/fp16/int8 with an accuracy budget)
             on a Xeon, an A100 and a T4. MILP: \(Int(milpTimeLimit)) s limit (sizes \(exactSizes.map(String.init).joined(separator: ", ")) only);
             split and local: \(Int(heuristicTimeLimit)) s. `value / best`: the evaluated plan over the best plan any method
             found on that instance; `gap to bound`: over the best lower bound any method proved. Release build,
