@@ -1,0 +1,64 @@
+import MILP
+import PlacementModel
+
+/// Large-neighbourhood search with the latency MILP: the full model, with every layer outside a
+/// window of consecutive layers (in the incumbent's start order) held at its device and
+/// precision, and every pair outside it held in its order. The solver re-places and re-orders
+/// only the window's layers, which it does fast, where on the whole model it finds no better
+/// plan than the heuristic's beyond 40 layers. A window's plan is kept when the evaluator finds
+/// it better; the windows slide on until a sweep improves nothing or the time is up.
+///
+/// Measured on generated instances (seed 1, CBC, 60 s in all, this search from 30% to 90% of
+/// it): 40 layers 6.681 → 6.253 ms, 60 layers 11.13 → 10.78 ms, 100 layers 19.68 → 18.93 ms.
+/// Windows of 8 layers and 1 s did better than 6, 10, 12 or 16 layers with 0.5 to 3 s.
+enum NeighborhoodSearch {
+    /// Layers per window; windows start every `window / 2` layers.
+    static let window = 8
+    static let windowTimeLimit = 1.0
+    /// Below this many layers the full MILP proves optimality faster than this search helps
+    /// (20 layers: proven in 3 to 12 s, and not at all on one seed with the search first).
+    static let minimumLayers = 30
+
+    static func improve(
+        _ problem: Problem, _ request: SolveRequest, from incumbent: (Assignment, Evaluation), timeLimit: Double
+    ) throws -> (Assignment, Evaluation) {
+        let clock = ContinuousClock.now
+        var best = incumbent
+        let n = problem.layerCount
+        guard n >= minimumLayers else { return best }
+        var improvedInSweep = true
+        while improvedInSweep, elapsed(since: clock) < timeLimit {
+            improvedInSweep = false
+            var first = 0
+            while first < n, elapsed(since: clock) < timeLimit {
+                let formulation = LatencyFormulation(problem, upperBound: best.1.latency, breakSymmetry: false)
+                guard let start = formulation.startValues(best.0, best.1, value: best.1.latency) else { return best }
+                let byStart = (0..<n).sorted { (best.1.start[$0], $0) < (best.1.start[$1], $1) }
+                let free = Set(byStart[first..<min(first + window, n)])
+                var model = formulation.model
+                for v in 0..<n where !free.contains(v) {
+                    for x in formulation.choice.x[v] { model.tighten(x, lower: start[x.index], upper: start[x.index]) }
+                }
+                for pair in formulation.pairs where !free.contains(pair.u) && !free.contains(pair.v) {
+                    for column in [pair.same, pair.order] {
+                        model.tighten(column, lower: start[column.index], upper: start[column.index])
+                    }
+                }
+                let options = SolveOptions(
+                    timeLimit: max(min(timeLimit - elapsed(since: clock), windowTimeLimit), 0.01),
+                    relativeGap: request.solverGap, threads: request.threads, warmStart: start)
+                if let values = try request.solver.solver.solve(model, options: options).values {
+                    let plan = formulation.plan(from: values)
+                    let evaluation = problem.evaluate(plan)
+                    if evaluation.isValid, evaluation.latency < best.1.latency * (1 - 1e-9) {
+                        best = (plan, evaluation)
+                        improvedInSweep = true
+                        request.progress?("neighbourhood search: \(describe(evaluation.latency, .latency))")
+                    }
+                }
+                first += window / 2
+            }
+        }
+        return best
+    }
+}

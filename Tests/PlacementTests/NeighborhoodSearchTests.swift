@@ -1,0 +1,31 @@
+import MILP
+@testable import Placement
+import PlacementModel
+import Testing
+
+@Suite struct NeighborhoodSearchTests {
+    /// From the greedy plan of a 40-layer instance the search finds a valid, strictly better
+    /// plan (measured: 7.88 → 6.65 ms in 8 s), never below the assignment relaxation's bound.
+    @Test func improvesTheGreedyPlanAndStaysAboveTheBound() throws {
+        let problem = try SplitTests.random(40, seed: 1, objective: .latency)
+        let greedy = try #require(Greedy.place(problem, objective: .latency))
+        let start = (greedy, problem.evaluate(greedy))
+        let request = SolveRequest(objective: .latency)
+        let (plan, evaluation) = try NeighborhoodSearch.improve(problem, request, from: start, timeLimit: 8)
+        #expect(evaluation.isValid)
+        #expect(problem.evaluate(plan).latency == evaluation.latency)
+        #expect(evaluation.latency < start.1.latency * 0.97, "greedy \(start.1.latency), search \(evaluation.latency)")
+        let relaxation = try AssignmentRelaxation.solve(problem, request, upperBound: start.1.latency, warmStart: start, timeLimit: 20)
+        #expect(relaxation.bound > 0)
+        #expect(evaluation.latency >= relaxation.bound * (1 - 1e-9))
+    }
+
+    /// Below `minimumLayers` the full MILP is left to do the work: the plan comes back as given.
+    @Test func leavesSmallInstancesToTheMILP() throws {
+        let problem = try SplitTests.random(NeighborhoodSearch.minimumLayers - 1, seed: 1, objective: .latency)
+        let greedy = try #require(Greedy.place(problem, objective: .latency))
+        let start = (greedy, problem.evaluate(greedy))
+        let (plan, _) = try NeighborhoodSearch.improve(problem, SolveRequest(objective: .latency), from: start, timeLimit: 5)
+        #expect(plan.device == greedy.device && plan.precision == greedy.precision)
+    }
+}
