@@ -26,37 +26,42 @@ enum NeighborhoodSearch {
         var best = incumbent
         let n = problem.layerCount
         guard n >= minimumLayers else { return best }
+        // The model depends on the incumbent (its value bounds the windows): rebuilt when it improves.
+        func model(for incumbent: (Assignment, Evaluation)) -> (LatencyFormulation, [Double])? {
+            let formulation = LatencyFormulation(problem, upperBound: incumbent.1.latency, breakSymmetry: false)
+            return formulation.startValues(incumbent.0, incumbent.1, value: incumbent.1.latency).map { (formulation, $0) }
+        }
+        guard var (formulation, start) = model(for: best) else { return best }
         var improvedInSweep = true
         while improvedInSweep, elapsed(since: clock) < timeLimit {
             improvedInSweep = false
             var first = 0
             while first < n, elapsed(since: clock) < timeLimit {
-                let formulation = LatencyFormulation(problem, upperBound: best.1.latency, breakSymmetry: false)
-                guard let start = formulation.startValues(best.0, best.1, value: best.1.latency) else { return best }
                 let byStart = (0..<n).sorted { (best.1.start[$0], $0) < (best.1.start[$1], $1) }
-                let free = Set(byStart[first..<min(first + window, n)])
-                var model = formulation.model
+                let free = Set(byStart[first..<min(first + Self.window, n)])
+                var window = formulation.model
                 for v in 0..<n where !free.contains(v) {
-                    for x in formulation.choice.x[v] { model.tighten(x, lower: start[x.index], upper: start[x.index]) }
+                    for x in formulation.choice.x[v] { window.tighten(x, lower: start[x.index], upper: start[x.index]) }
                 }
                 for pair in formulation.pairs where !free.contains(pair.u) && !free.contains(pair.v) {
                     for column in [pair.same, pair.order] {
-                        model.tighten(column, lower: start[column.index], upper: start[column.index])
+                        window.tighten(column, lower: start[column.index], upper: start[column.index])
                     }
                 }
                 let options = SolveOptions(
                     timeLimit: max(min(timeLimit - elapsed(since: clock), windowTimeLimit), 0.01),
                     relativeGap: request.solverGap, threads: request.threads, warmStart: start)
-                if let values = try request.solver.solver.solve(model, options: options).values {
+                if let values = try request.solver.solver.solve(window, options: options).values {
                     let plan = formulation.plan(from: values)
                     let evaluation = problem.evaluate(plan)
-                    if evaluation.isValid, evaluation.latency < best.1.latency * (1 - 1e-9) {
+                    if evaluation.isValid, evaluation.latency < best.1.latency * (1 - 1e-9), let rebuilt = model(for: (plan, evaluation)) {
                         best = (plan, evaluation)
+                        (formulation, start) = rebuilt
                         improvedInSweep = true
                         request.progress?("neighbourhood search: \(describe(evaluation.latency, .latency))")
                     }
                 }
-                first += window / 2
+                first += Self.window / 2
             }
         }
         return best
