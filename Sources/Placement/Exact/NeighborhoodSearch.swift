@@ -9,11 +9,13 @@ import PlacementModel
 /// it better; the windows slide on until a sweep improves nothing or the time is up.
 ///
 /// Measured on generated instances (seed 1, CBC, 60 s in all, this search from 30% to 90% of
-/// it): 40 layers 6.681 → 6.253 ms, 60 layers 11.13 → 10.78 ms, 100 layers 19.68 → 18.93 ms.
+/// it): 40 layers 6.681 → 6.25 to 6.27 ms (two runs), 60 layers 11.13 → 10.78 ms, 100 layers
+/// 19.68 → 18.93 ms.
 /// Windows of 8 layers and 1 s did better than 6, 10, 12 or 16 layers with 0.5 to 3 s.
 enum NeighborhoodSearch {
     /// Layers per window; windows start every `window / 2` layers.
     static let window = 8
+    /// Seconds for each window's solve.
     static let windowTimeLimit = 1.0
     /// Below this many layers the full MILP proves optimality faster than this search helps
     /// (20 layers: proven in 3 to 12 s, and not at all on one seed with the search first).
