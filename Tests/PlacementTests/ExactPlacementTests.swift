@@ -7,6 +7,16 @@ import Testing
 @Suite struct ExactPlacementTests {
     static let seeds = 0..<200
 
+    /// A request for the exact method on one backend.
+    static func milp(_ objective: Objective, _ backend: SolverBackend, timeLimit: Double = 60, gap: Double = 1e-6) -> SolveRequest {
+        var request = SolveRequest(objective: objective)
+        request.method = .milp
+        request.solver = backend
+        request.timeLimit = timeLimit
+        request.gap = gap
+        return request
+    }
+
     func check(seed: Int, objective: Objective) throws {
         let problem = TinyInstances.make(seed: UInt64(seed), objective: objective)
         let optimum = Oracle.optimum(problem, objective)
@@ -16,10 +26,7 @@ import Testing
             }
         }
         for backend in SolverBackend.allCases {
-            var request = SolveRequest(objective: objective)
-            request.method = .milp
-            request.solver = backend
-            request.timeLimit = 20
+            let request = Self.milp(objective, backend, timeLimit: 20)
             let result = try Placer.solve(problem, request)
             guard let optimum else {
                 #expect(result.status == .infeasible, "seed \(seed) \(backend): oracle says infeasible, got \(result.status)")
@@ -101,10 +108,7 @@ import Testing
             let problem = TinyInstances.make(seed: UInt64(seed), objective: objective)
             guard let optimum = Oracle.optimum(problem, objective) else { continue }
             for backend in SolverBackend.allCases {
-                var request = SolveRequest(objective: objective)
-                request.method = .milp
-                request.solver = backend
-                request.gap = 0.25
+                let request = Self.milp(objective, backend, gap: 0.25)
                 let result = try Placer.solve(problem, request)
                 let value = try #require(result.evaluation?.value(objective))
                 let bound = try #require(result.lowerBound)
