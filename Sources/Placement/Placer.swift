@@ -65,8 +65,8 @@ public enum Placer {
     /// Layer counts up to which `auto` picks the exact MILP, the sizes it proves optimal within
     /// a minute here (results/milp.md, results/split.md): latency closes at 20 layers in 3 to
     /// 5 s but at 40 not in 60 s (its neighbourhood search then ends 4.5% better than split,
-    /// which takes 8 s); throughput closes 60 layers in 3 to 7 s and at 100 to 200 layers ends
-    /// 0.5 to 1% better than split within 60 s.
+    /// which takes 8 s); throughput closes 60 layers in 2.5 to 6.1 s and at 100 to 200 layers
+    /// ends 0.5 to 1% better than split within 60 s.
     static let exactLimit: [Objective: Int] = [.latency: 20, .throughput: 120]
 
     public static func solve(_ problem: Problem, _ request: SolveRequest) throws -> PlacementResult {
