@@ -11,7 +11,8 @@ struct Solve: ParsableCommand {
         discussion: """
             Methods: 'milp' solves the exact MILP (SPEC §3) with GLPK or CBC, warm-started from \
             a heuristic plan, and reports the solver's proven bound; 'split' cuts the graph into \
-            modules by modularity and solves them in order with the MILP (SPEC §5); 'auto' \
+            modules by modularity and solves them in order with the MILP (SPEC §5), then \
+            improves the plan across module borders; 'auto' \
             (default) uses the MILP when the instance is small enough to close within the \
             limit, else split. Baselines: 'greedy', 'heft', 'single' (best single device), 'dp' \
             (contiguous split, throughput), 'random' (--seed), 'local' (local search). Every \
