@@ -84,7 +84,7 @@ struct Bound: ParsableCommand {
                 for bound in bounds {
                     table.append([bound.name, formatSeconds(bound.value), bound.value == best ? "best" : ""])
                 }
-                print("\(problem.instance.name): lower bounds on \(objective.rawValue) (\(formatSeconds(seconds)))")
+                print("\(problem.instance.name): lower bounds on \(objective.rawValue), computed in \(formatSeconds(seconds))")
                 print(table.render(indent: "  "))
             }
         }
