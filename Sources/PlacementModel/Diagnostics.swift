@@ -17,7 +17,7 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Bad input: every problem found, not just the first, so a user fixes a file in one pass.
-public struct InputError: Error, Sendable, CustomStringConvertible {
+public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
     public var diagnostics: [Diagnostic]
 
     public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }

@@ -217,9 +217,7 @@ extension Instance {
 
 /// Reads and parses a JSON file; a missing file or malformed JSON is an `InputError` naming it.
 public func readJSON(path: String) throws(InputError) -> JSONValue {
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw InputError(file: path, "cannot read the file (missing or unreadable)")
-    }
+    let data = try readFile(path: path)
     do {
         return try JSONParser.parse([UInt8](data))
     } catch {

@@ -84,7 +84,7 @@ struct Bench: ParsableCommand {
                 }
                 let csvPath = out + ".csv"
                 var rows = FileManager.default.fileExists(atPath: csvPath)
-                    ? try BenchmarkTable.parse(String(decoding: FileManager.default.contents(atPath: csvPath) ?? Data(), as: UTF8.self), file: csvPath)
+                    ? try BenchmarkTable.parse(String(decoding: readFile(path: csvPath), as: UTF8.self), file: csvPath)
                     : []
                 let done = Set(rows.map(\.key))
                 let todo = items.filter { !done.contains(BenchmarkRow.key(instance: $0.problem.instance.name, method: $0.method.rawValue, objective: $0.objective.rawValue)) }
@@ -133,10 +133,7 @@ struct Bench: ParsableCommand {
                 var merged: [String: BenchmarkRow] = [:]
                 var order: [String] = []
                 for file in files {
-                    guard let data = FileManager.default.contents(atPath: file) else {
-                        throw InputError(file: file, "cannot read the file (missing or unreadable)")
-                    }
-                    for row in try BenchmarkTable.parse(String(decoding: data, as: UTF8.self), file: file) {
+                    for row in try BenchmarkTable.parse(String(decoding: readFile(path: file), as: UTF8.self), file: file) {
                         if merged.updateValue(row, forKey: row.key) == nil { order.append(row.key) }
                     }
                 }
@@ -182,7 +179,7 @@ enum BenchSuite {
             return problems
         }
         if suite.hasSuffix(".txt") {
-            let text = String(decoding: FileManager.default.contents(atPath: suite) ?? Data(), as: UTF8.self)
+            let text = String(decoding: try readFile(path: suite), as: UTF8.self)
             let folder = suite.contains("/") ? String(suite[..<suite.lastIndex(of: "/")!]) + "/" : ""
             var problems: [Problem] = []
             for line in text.split(whereSeparator: \.isNewline) where !line.hasPrefix("#") && !line.trimmingCharacters(in: .whitespaces).isEmpty {

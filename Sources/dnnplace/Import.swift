@@ -117,10 +117,7 @@ struct Import: ParsableCommand {
                 if profile.hasSuffix(".json") {
                     measured = try Profile.onnxRuntime(readJSON(path: profile), kind: kind!, precision: precision!, file: profile)
                 } else {
-                    guard let data = FileManager.default.contents(atPath: profile) else {
-                        throw InputError(file: profile, "cannot read the file (missing or unreadable)")
-                    }
-                    measured = try Profile.csv(String(decoding: data, as: UTF8.self), file: profile)
+                    measured = try Profile.csv(String(decoding: readFile(path: profile), as: UTF8.self), file: profile)
                 }
                 let updated = try measured.applied(to: problem.instance, file: profile)
                 _ = try Problem(updated)

@@ -26,7 +26,7 @@ import Testing
         #expect(run.stderr.contains("malformed JSON at line 1, column 18"))
         let missing = try dnnplace("validate", "/nonexistent/instance.json")
         #expect(missing.status == 1)
-        #expect(missing.stderr.contains("/nonexistent/instance.json: cannot read the file"))
+        #expect(missing.stderr.contains("/nonexistent/instance.json: no such file"))
     }
 
     @Test func evaluateJSONCarriesTheEvaluatorsFigures() throws {

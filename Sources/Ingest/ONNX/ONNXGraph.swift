@@ -55,9 +55,7 @@ public struct ONNXGraph: Sendable {
     public var statedShapes: [String: [Int]]
 
     public static func load(path: String) throws(InputError) -> ONNXGraph {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(file: path, "cannot read the file (missing or unreadable)")
-        }
+        let data = try readFile(path: path)
         do {
             return try ONNXGraph(data: data)
         } catch {
