@@ -56,7 +56,7 @@ public struct PlanReport {
         var lines: [String] = []
         let instance = problem.instance
         lines.append("\(instance.name): \(problem.layerCount) layers, \(problem.graph.edgeCount) edges, \(problem.deviceCount) devices")
-        lines.append("method \(result.method)\(result.solver.map { " (\($0))" } ?? ""), objective \(objective.rawValue): \(status.rawValue)")
+        lines.append("method \(result.method)\(result.solver.map { ", solver \($0)" } ?? ""), objective \(objective.rawValue): \(status.rawValue)")
         if let message = result.message { lines.append(message) }
         guard let evaluation, let assignment else { return lines.joined(separator: "\n") }
         var summary = TextTable(["", ""])
