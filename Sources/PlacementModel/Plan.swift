@@ -134,6 +134,10 @@ extension Problem {
             let names = missing.prefix(5).map { "'\(layerName($0))'" }.joined(separator: ", ")
             log.error("assignments", "\(missing.count) layer(s) have no assignment: \(names)\(missing.count > 5 ? ", …" : "")")
         }
+        // The likely cause of a plan full of unknown names.
+        if !log.isEmpty, !plan.instance.isEmpty, plan.instance != instance.name {
+            log.error("instance", "the plan is for instance '\(plan.instance)', not '\(instance.name)'")
+        }
         try log.throwIfAny()
         return Assignment(device: device, precision: precision, start: timed > 0 ? start : nil)
     }

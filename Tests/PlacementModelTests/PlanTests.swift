@@ -38,6 +38,22 @@ import Testing
         }
     }
 
+    @Test func aPlanForAnotherInstanceSaysSo() throws {
+        let p = try problem(Self.instance)
+        let plan = Plan(instance: "other", assignments: [.init(layer: "x", device: "d0", precision: "fp32")])
+        #expect(throws: InputError.self) { try p.assignment(from: plan) }
+        do {
+            _ = try p.assignment(from: plan)
+        } catch {
+            #expect(error.diagnostics.last == Diagnostic(path: "instance", message: "the plan is for instance 'other', not 'p'"))
+        }
+        // A plan that fits is not refused for its name (instances get renamed).
+        let renamed = Plan(instance: "other", assignments: [
+            .init(layer: "a", device: "d0", precision: "fp32"), .init(layer: "b", device: "d1", precision: "fp32"),
+        ])
+        #expect(try p.assignment(from: renamed) == Assignment(device: [0, 1], precision: [0, 0]))
+    }
+
     @Test func precisionMayBeOmittedOnlyWithOnePrecision() throws {
         let single = try problem(#"{"devices": [{"name": "d", "kind": "k"}], "layers": [{"name": "a", "costs": {"k": {"fp32": 1}}}]}"#)
         let plan = try Plan(json: JSONParser.parse(#"{"assignments": [{"layer": "a", "device": "d"}]}"#))
