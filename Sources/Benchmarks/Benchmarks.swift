@@ -7,6 +7,6 @@ struct Benchmarks: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dnnplace-benchmarks",
         abstract: "Measure dnnplace and write the figures to results/.",
-        subcommands: [EvaluatorBenchmark.self, MILPBenchmark.self, SplitBenchmark.self, LLMBenchmark.self, RelaxationBenchmark.self]
+        subcommands: [EvaluatorBenchmark.self, MILPBenchmark.self, SplitBenchmark.self, LLMBenchmark.self, RelaxationBenchmark.self, AutoBenchmark.self]
     )
 }
