@@ -71,8 +71,6 @@ struct AutoBenchmark: ParsableCommand {
             \(table.render())
             ```
             """
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        try (report + "\n").write(toFile: "\(out)/auto.md", atomically: true, encoding: .utf8)
-        print(report)
+        try publish(report, as: "auto", in: out)
     }
 }

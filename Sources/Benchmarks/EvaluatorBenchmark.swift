@@ -63,9 +63,7 @@ struct EvaluatorBenchmark: ParsableCommand {
             \(table.render())
             ```
             """
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        try (report + "\n").write(toFile: "\(out)/evaluator.md", atomically: true, encoding: .utf8)
-        print(report)
+        try publish(report, as: "evaluator", in: out)
     }
 
     private func milliseconds(_ duration: Duration) -> Double {

@@ -84,8 +84,6 @@ struct LLMBenchmark: ParsableCommand {
             hand-written layout — worst ratio \(formatSignificant(worstRatio, digits: 3))x; memory never over
             capacity — \(overCapacity) planned layouts over.
             """
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        try (report + "\n").write(toFile: "\(out)/llm.md", atomically: true, encoding: .utf8)
-        print(report)
+        try publish(report, as: "llm", in: out)
     }
 }

@@ -96,9 +96,6 @@ struct MILPBenchmark: ParsableCommand {
             \(table.render())
             ```
             """
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        try (report + "\n").write(toFile: "\(out)/milp.md", atomically: true, encoding: .utf8)
-        try (csv.joined(separator: "\n") + "\n").write(toFile: "\(out)/milp.csv", atomically: true, encoding: .utf8)
-        print(report)
+        try publish(report, csv: csv, as: "milp", in: out)
     }
 }

@@ -77,8 +77,6 @@ struct RelaxationBenchmark: ParsableCommand {
             \(table.render())
             ```
             """
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        try (report + "\n").write(toFile: "\(out)/relaxation.md", atomically: true, encoding: .utf8)
-        print(report)
+        try publish(report, as: "relaxation", in: out)
     }
 }

@@ -111,10 +111,7 @@ struct SplitBenchmark: ParsableCommand {
             Lower bounds:
             \(geometricMeans.joined(separator: "\n"))
             """
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        try (report + "\n").write(toFile: "\(out)/split.md", atomically: true, encoding: .utf8)
-        try (csv.joined(separator: "\n") + "\n").write(toFile: "\(out)/split.csv", atomically: true, encoding: .utf8)
-        print(report)
+        try publish(report, csv: csv, as: "split", in: out)
     }
 }
 
