@@ -10,12 +10,17 @@ import PlacementModel
 /// model's makespan: on a 20-layer instance that kept CBC from proving an optimum it proves
 /// without it (the LP optimum sits on a degenerate face).
 enum AssignmentRelaxation {
-    /// Solves the relaxation for up to `timeLimit` seconds: its proven bound (0 without one)
-    /// and, when the solver found an assignment, that assignment with an insertion schedule.
+    /// Solves the relaxation for up to `timeLimit` seconds: its proven bound (0 without one),
+    /// whether the solver proved that bound is the relaxation's optimum, and, when the solver
+    /// found an assignment, that assignment with an insertion schedule.
+    ///
+    /// `upperBound` is the latency of a known plan; the relaxation covers only plans at least as
+    /// good (its windows and option fixing use it), so the bound that holds for every plan is
+    /// the smaller of the two. A better known plan gives a smaller model with a higher optimum.
     static func solve(
         _ problem: Problem, _ request: SolveRequest, upperBound: Double, warmStart: (Assignment, Evaluation)?,
         timeLimit: Double
-    ) throws -> (bound: Double, plan: (Assignment, Evaluation)?) {
+    ) throws -> (bound: Double, proven: Bool, plan: (Assignment, Evaluation)?) {
         let relaxation = LatencyFormulation(problem, upperBound: upperBound, breakSymmetry: request.breakSymmetry, disjunctive: false)
         let options = SolveOptions(
             timeLimit: max(timeLimit, 0.01), relativeGap: request.solverGap, threads: request.threads,
@@ -23,10 +28,11 @@ enum AssignmentRelaxation {
             verbose: request.verbose)
         let solved = try request.solver.solver.solve(relaxation.model, options: options)
         let bound = solved.bound.map { $0 / relaxation.timeScale } ?? 0
-        guard let values = solved.values else { return (bound, nil) }
+        let proven = solved.status == .optimal
+        guard let values = solved.values else { return (bound, proven, nil) }
         var plan = relaxation.plan(from: values)
         plan.start = problem.insertionSchedule(plan)
         let evaluation = problem.evaluate(plan)
-        return (bound, evaluation.isValid ? (plan, evaluation) : nil)
+        return (bound, proven, evaluation.isValid ? (plan, evaluation) : nil)
     }
 }

@@ -48,9 +48,22 @@ enum ExactPlacement {
             request.progress?("assignment relaxation: lower bound \(describe(knownBound, objective))")
             if let done = try meetsBound(heuristic) { return done }
             if let incumbent = heuristic {
+                // A relaxation that did not reach its optimum runs again after the search, with
+                // the search's plan as its upper bound: smaller, so it closes sooner, and higher.
+                let retry = !relaxed.proven && (NeighborhoodSearch.minimumLayers...retryLayers).contains(problem.layerCount)
                 heuristic = try NeighborhoodSearch.improve(
-                    problem, request, from: incumbent, timeLimit: request.timeLimit * neighborhoodEnd - elapsed(since: clock))
+                    problem, request, from: incumbent,
+                    timeLimit: request.timeLimit * (retry ? neighborhoodEndBeforeRetry : neighborhoodEnd) - elapsed(since: clock))
                 if let done = try meetsBound(heuristic) { return done }
+                if retry, let (_, evaluation) = heuristic {
+                    let again = try AssignmentRelaxation.solve(
+                        problem, request, upperBound: evaluation.latency, warmStart: heuristic,
+                        timeLimit: request.timeLimit * retryEnd - elapsed(since: clock))
+                    knownBound = max(knownBound, again.bound)
+                    if let plan = again.plan, plan.1.latency < evaluation.latency { heuristic = plan }
+                    request.progress?("assignment relaxation below the search's plan: lower bound \(describe(knownBound, objective))")
+                    if let done = try meetsBound(heuristic) { return done }
+                }
                 if problem.layerCount >= NeighborhoodSearch.minimumLayers,
                     request.timeLimit - elapsed(since: clock) < request.timeLimit * fullModelShare, let (plan, evaluation) = heuristic
                 {
@@ -124,6 +137,16 @@ enum ExactPlacement {
     /// The neighbourhood search runs until this share of a latency solve's time has passed; the
     /// full MILP gets the rest (at 40 to 100 layers it improved neither plan nor bound here).
     static let neighborhoodEnd = 0.9
+
+    /// When the relaxation did not close in its share, on up to `retryLayers` layers, the
+    /// search stops at this share and the relaxation runs again until `retryEnd`. Measured on
+    /// generated instances (`dnnplace solve generated.json --method milp --time-limit 60`, CBC,
+    /// seeds 1 to 3): at 60 layers the retry closed where the first run had not, gap 2.05% →
+    /// 1.67% (seed 2, twice) and 5.26% → 4.50% (seed 1); at 40 layers the first run closed; at
+    /// 100 layers the retry did not close and the shorter search left plans 0.2 to 0.8% worse.
+    static let neighborhoodEndBeforeRetry = 0.7
+    static let retryEnd = 0.95
+    static let retryLayers = 60
 
     /// After the neighbourhood search, the full latency MILP runs only with at least this share
     /// of the time left: on 200 layers, CBC given the last 5.9 s of 60 returned 7.6 s late, on a
