@@ -66,8 +66,9 @@ public enum Placer {
     /// auto.md). Throughput closes 60 layers in 2.5 to 6.1 s and at 100 to 200 layers ends 0.5
     /// to 1% better than split within 60 s. Latency closes only up to about 20 layers, but
     /// above that the MILP method's neighbourhood search still ends as good as split or better
-    /// under the same limit up to 100 layers (2.2 to 2.5% on one 40-layer instance, a higher
-    /// bound on two), and split was once better at 150.
+    /// under the same 60 s limit up to 100 layers (2.5% on one 40-layer instance, a higher bound
+    /// on two), and split was once better at 150; at 10 s, 1.2% better at 40 layers and 0.2%
+    /// worse at 60.
     static let exactLimit: [Objective: Int] = [.latency: 100, .throughput: 120]
 
     public static func solve(_ problem: Problem, _ request: SolveRequest) throws -> PlacementResult {
