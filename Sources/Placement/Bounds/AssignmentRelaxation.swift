@@ -16,7 +16,7 @@ enum AssignmentRelaxation {
     ///
     /// `upperBound` is the latency of a known plan; the relaxation covers only plans at least as
     /// good (its windows and option fixing use it), so the bound that holds for every plan is
-    /// the smaller of the two. A better known plan gives a smaller model with a higher optimum.
+    /// the smaller of the two. A better known plan gives a smaller model whose optimum is no lower.
     static func solve(
         _ problem: Problem, _ request: SolveRequest, upperBound: Double, warmStart: (Assignment, Evaluation)?,
         timeLimit: Double

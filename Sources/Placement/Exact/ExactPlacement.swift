@@ -49,7 +49,7 @@ enum ExactPlacement {
             if let done = try meetsBound(heuristic) { return done }
             if let incumbent = heuristic {
                 // A relaxation that did not reach its optimum runs again after the search, with
-                // the search's plan as its upper bound: smaller, so it closes sooner, and higher.
+                // the search's plan as its upper bound: a smaller model, whose optimum is no lower.
                 let retry = !relaxed.proven && (NeighborhoodSearch.minimumLayers...retryLayers).contains(problem.layerCount)
                 heuristic = try NeighborhoodSearch.improve(
                     problem, request, from: incumbent,
