@@ -56,7 +56,9 @@ public struct PlanReport {
         var lines: [String] = []
         let instance = problem.instance
         lines.append("\(instance.name): \(problem.layerCount) layers, \(problem.graph.edgeCount) edges, \(problem.deviceCount) devices")
-        lines.append("method \(result.method)\(result.solver.map { ", solver \($0)" } ?? ""), objective \(objective.rawValue): \(status.rawValue)")
+        // Optimal under a gap the user loosened is said so, next to the figure.
+        let within = status == .optimal && (gap ?? 0) > SolveRequest.defaultGap ? " within the requested gap" : ""
+        lines.append("method \(result.method)\(result.solver.map { ", solver \($0)" } ?? ""), objective \(objective.rawValue): \(status.rawValue)\(within)")
         if let message = result.message { lines.append(message) }
         guard let evaluation, let assignment else { return lines.joined(separator: "\n") }
         var summary = TextTable(["", ""])

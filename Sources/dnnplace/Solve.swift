@@ -50,8 +50,8 @@ struct Solve: ParsableCommand {
     @Option(help: "Seed of the randomised methods (random).")
     var seed: UInt64 = 1
 
-    @Option(help: "Relative gap (value − lower bound) / lower bound at which the MILP may stop and call its plan optimal.")
-    var gap: Double = 1e-6
+    @Option(help: "Relative gap (value − lower bound) / lower bound at which the MILP method may stop and call its plan optimal (e.g. 0.03 for 3%).")
+    var gap: Double = SolveRequest.defaultGap
 
     @Option(help: "Solver threads (CBC).")
     var threads: Int = 1

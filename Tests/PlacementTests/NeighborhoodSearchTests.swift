@@ -5,7 +5,8 @@ import Testing
 
 @Suite struct NeighborhoodSearchTests {
     /// From the greedy plan of a 40-layer instance the search finds a valid, strictly better
-    /// plan (measured: 7.88 → 6.65 ms in 8 s), never below the assignment relaxation's bound.
+    /// plan (measured: 7.88 → 6.65 ms in 8 s), never below the assignment relaxation's bound;
+    /// a plan that reaches the search's target is not searched from.
     @Test func improvesTheGreedyPlanAndStaysAboveTheBound() throws {
         let problem = try SplitTests.random(40, seed: 1, objective: .latency)
         let greedy = try #require(Greedy.place(problem, objective: .latency))
@@ -18,6 +19,21 @@ import Testing
         let relaxation = try AssignmentRelaxation.solve(problem, request, upperBound: start.1.latency, warmStart: start, timeLimit: 20)
         #expect(relaxation.bound > 0)
         #expect(evaluation.latency >= relaxation.bound * (1 - 1e-9))
+        // A plan that already reaches the target comes back as given.
+        let (kept, _) = try NeighborhoodSearch.improve(problem, request, from: start, timeLimit: 8, target: start.1.latency)
+        #expect(kept.device == greedy.device && kept.precision == greedy.precision)
+    }
+
+    /// A loose requested gap is about the final proof: the windows still search for a better
+    /// plan instead of stopping at their warm starts (which they did with `--gap 0.25`).
+    @Test func looseRequestedGapStillImproves() throws {
+        let problem = try SplitTests.random(40, seed: 1, objective: .latency)
+        let greedy = try #require(Greedy.place(problem, objective: .latency))
+        let start = (greedy, problem.evaluate(greedy))
+        var request = SolveRequest(objective: .latency)
+        request.gap = 0.25
+        let (_, evaluation) = try NeighborhoodSearch.improve(problem, request, from: start, timeLimit: 8)
+        #expect(evaluation.latency < start.1.latency * 0.97, "greedy \(start.1.latency), search \(evaluation.latency)")
     }
 
     /// Below `minimumLayers` the full MILP is left to do the work: the plan comes back as given.

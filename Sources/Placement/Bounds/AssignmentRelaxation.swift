@@ -23,7 +23,7 @@ enum AssignmentRelaxation {
     ) throws -> (bound: Double, proven: Bool, plan: (Assignment, Evaluation)?) {
         let relaxation = LatencyFormulation(problem, upperBound: upperBound, breakSymmetry: request.breakSymmetry, disjunctive: false)
         let options = SolveOptions(
-            timeLimit: max(timeLimit, 0.01), relativeGap: request.solverGap, threads: request.threads,
+            timeLimit: max(timeLimit, 0.01), relativeGap: request.searchGap, threads: request.threads,
             warmStart: request.warmStart ? warmStart.flatMap { relaxation.startValues($0.0, $0.1, value: $0.1.latency) } : nil,
             verbose: request.verbose)
         let solved = try request.solver.solver.solve(relaxation.model, options: options)

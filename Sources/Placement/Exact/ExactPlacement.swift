@@ -29,9 +29,12 @@ enum ExactPlacement {
             case .throughput: ThroughputFormulation(problem, upperBound: upperBound, breakSymmetry: request.breakSymmetry)
             }
         }
+        /// The value at which a plan is optimal within the requested gap of the bound known so far.
+        func target() -> Double { knownBound * (1 + max(request.gap, 1e-12)) }
         func meetsBound(_ candidate: (Assignment, Evaluation)?) throws -> PlacementResult? {
-            // Nothing can beat a plan that meets a lower bound (this also covers all-zero costs).
-            guard let (plan, evaluation) = candidate, evaluation.value(objective) <= knownBound * (1 + 1e-12) else { return nil }
+            // A plan within the requested gap of a lower bound is done (at a gap of 0 this also
+            // covers all-zero costs).
+            guard let (plan, evaluation) = candidate, evaluation.value(objective) <= target() else { return nil }
             // The exported model is the full MILP even when it need not be solved.
             if let path = request.writeModel { try formulation().model.write(to: path) }
             return PlacementResult(
@@ -54,7 +57,8 @@ enum ExactPlacement {
                     && request.timeLimit * (retryEnd - neighborhoodEndBeforeRetry) >= retryMinimumSeconds
                 heuristic = try NeighborhoodSearch.improve(
                     problem, request, from: incumbent,
-                    timeLimit: request.timeLimit * (retry ? neighborhoodEndBeforeRetry : neighborhoodEnd) - elapsed(since: clock))
+                    timeLimit: request.timeLimit * (retry ? neighborhoodEndBeforeRetry : neighborhoodEnd) - elapsed(since: clock),
+                    target: target())
                 if let done = try meetsBound(heuristic) { return done }
                 if retry, let (_, evaluation) = heuristic {
                     let again = try AssignmentRelaxation.solve(

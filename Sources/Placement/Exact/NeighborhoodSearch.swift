@@ -24,8 +24,10 @@ enum NeighborhoodSearch {
     /// with the search first).
     static let minimumLayers = 30
 
+    /// Improves `incumbent` for up to `timeLimit` seconds, or until its latency is at most `target`.
     static func improve(
-        _ problem: Problem, _ request: SolveRequest, from incumbent: (Assignment, Evaluation), timeLimit: Double
+        _ problem: Problem, _ request: SolveRequest, from incumbent: (Assignment, Evaluation), timeLimit: Double,
+        target: Double = 0
     ) throws -> (Assignment, Evaluation) {
         let clock = ContinuousClock.now
         var best = incumbent
@@ -40,10 +42,11 @@ enum NeighborhoodSearch {
         // A sweep that improves nothing widens the windows: the search then leaves the local
         // optimum of the narrower neighbourhood.
         var size = Self.window
-        while size < n, elapsed(since: clock) < timeLimit {
+        func goOn() -> Bool { elapsed(since: clock) < timeLimit && best.1.latency > target }
+        while size < n, goOn() {
             var improvedInSweep = false
             var first = 0
-            while first < n, elapsed(since: clock) < timeLimit {
+            while first < n, goOn() {
                 let byStart = (0..<n).sorted { (best.1.start[$0], $0) < (best.1.start[$1], $1) }
                 let free = Set(byStart[first..<min(first + size, n)])
                 var window = formulation.model
@@ -57,7 +60,7 @@ enum NeighborhoodSearch {
                 }
                 let options = SolveOptions(
                     timeLimit: max(min(timeLimit - elapsed(since: clock), windowTimeLimit), 0.01),
-                    relativeGap: request.solverGap, threads: request.threads, warmStart: start)
+                    relativeGap: request.searchGap, threads: request.threads, warmStart: start)
                 if let values = try request.solver.solver.solve(window, options: options).values {
                     let plan = formulation.plan(from: values)
                     let evaluation = problem.evaluate(plan)
