@@ -71,11 +71,13 @@ public enum Placer {
 
     /// Layer counts up to which `auto` picks the MILP method (results/milp.md, split.md,
     /// auto.md). Throughput closes 60 layers in 2.5 to 6.1 s and at 100 to 200 layers ends 0.5
-    /// to 1% better than split within 60 s. Latency closes only up to about 20 layers, but
-    /// above that the MILP method's neighbourhood search still ends as good as split or better
-    /// under the same 60 s limit up to 100 layers (2.5% on one 40-layer instance, a higher bound
-    /// on two), and split was once better at 150; at 10 s, 1.2% better at 40 layers and 0.2%
-    /// worse at 60.
+    /// to 1% better than split within 60 s. Latency closes only up to about 20 layers; above
+    /// that both methods' plans come from time-limited searches that vary by up to 1.1% between
+    /// runs. In two runs under equal 60 s limits the MILP method was 2.2 to 2.5% better at 40
+    /// layers (seed 1), within 1.1% either way at 60 and 100 layers (split ahead by 0.4 to 1.0% on
+    /// three instances in one run, equal in the other), with the higher bound at 60 and 100
+    /// layers on three of four instances; split was ahead at 150 (0.8%). At 10 s: 2.2% better
+    /// at 40 layers, equal from 60.
     static let exactLimit: [Objective: Int] = [.latency: 100, .throughput: 120]
 
     public static func solve(_ problem: Problem, _ request: SolveRequest) throws -> PlacementResult {
