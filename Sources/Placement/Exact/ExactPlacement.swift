@@ -42,6 +42,17 @@ enum ExactPlacement {
                 evaluation: evaluation, lowerBound: knownBound)
         }
         if let done = try meetsBound(heuristic) { return done }
+        // Above the size where the latency cuts stop, CBC's first LP of the full model alone
+        // outran any useful limit (500 layers: 106 s of a 10 s limit), the relaxation is no
+        // stronger than the LP bounds, and the search's windows improved nothing in 9 s.
+        if objective == .latency, problem.layerCount > LatencyFormulation.cutLimit, let (plan, evaluation) = heuristic {
+            if let path = request.writeModel { try formulation().model.write(to: path) }
+            return PlacementResult(
+                method: "milp", solver: request.solver.rawValue, status: .feasible, assignment: plan, evaluation: evaluation,
+                lowerBound: min(knownBound, evaluation.latency),
+                message: "the latency MILP is not solved above \(LatencyFormulation.cutLimit) layers (its first LP alone "
+                    + "outruns the time limit); this is the heuristic warm start, and --method split searches further")
+        }
         if objective == .latency {
             let relaxed = try AssignmentRelaxation.solve(
                 problem, request, upperBound: upperBound, warmStart: heuristic,

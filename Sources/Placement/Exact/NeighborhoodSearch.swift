@@ -32,7 +32,7 @@ enum NeighborhoodSearch {
         let clock = ContinuousClock.now
         var best = incumbent
         let n = problem.layerCount
-        guard n >= minimumLayers else { return best }
+        guard n >= minimumLayers, timeLimit > 0 else { return best }
         // The model depends on the incumbent (its value bounds the windows): rebuilt when it improves.
         func model(for incumbent: (Assignment, Evaluation)) -> (LatencyFormulation, [Double])? {
             let formulation = LatencyFormulation(problem, upperBound: incumbent.1.latency, breakSymmetry: false)
