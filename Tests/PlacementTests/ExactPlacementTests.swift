@@ -129,16 +129,16 @@ import Testing
         #expect(stoppedAbove > 0)
     }
 
-    /// Above the latency cut limit the full model is not handed to the solver (whose first LP
-    /// alone outran the limit): the method answers with its evaluated warm start and says why.
+    /// Above its size limit the full model is not handed to the solver (whose first LP alone
+    /// outran the time limit): the method answers with its evaluated warm start and says why.
     @Test func largeLatencyInstancesReturnTheWarmStartAndSayWhy() throws {
-        let problem = try SplitTests.random(LatencyFormulation.cutLimit + 1, seed: 1, objective: .latency)
+        let problem = try SplitTests.random(ExactPlacement.modelLayerLimit[.latency]! + 1, seed: 1, objective: .latency)
         let result = try Placer.solve(problem, Self.milp(.latency, .cbc, timeLimit: 5))
         let evaluation = try #require(result.evaluation)
         #expect(result.status == .feasible)
         #expect(evaluation.isValid)
         #expect(try #require(result.lowerBound) <= evaluation.latency)
-        #expect(result.message?.contains("not solved above \(LatencyFormulation.cutLimit) layers") == true, "\(result.message ?? "no message")")
+        #expect(result.message?.contains("latency MILP is not solved above 300 layers") == true, "\(result.message ?? "no message")")
     }
 
     @Test func infeasibleInstancesGiveTheReason() throws {

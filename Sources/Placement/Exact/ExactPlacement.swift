@@ -42,16 +42,12 @@ enum ExactPlacement {
                 evaluation: evaluation, lowerBound: knownBound)
         }
         if let done = try meetsBound(heuristic) { return done }
-        // Above the size where the latency cuts stop, CBC's first LP of the full model alone
-        // outran any useful limit (500 layers: 106 s of a 10 s limit), the relaxation raised
-        // no bound (2,000 layers: 363.5 ms, the LP's), and the search's windows improved
-        // nothing in 9 s (500 layers).
-        if objective == .latency, problem.layerCount > LatencyFormulation.cutLimit, let (plan, evaluation) = heuristic {
+        if problem.layerCount > modelLayerLimit[objective]!, let (plan, evaluation) = heuristic {
             if let path = request.writeModel { try formulation().model.write(to: path) }
             return PlacementResult(
                 method: "milp", solver: request.solver.rawValue, status: .feasible, assignment: plan, evaluation: evaluation,
-                lowerBound: min(knownBound, evaluation.latency),
-                message: "the latency MILP is not solved above \(LatencyFormulation.cutLimit) layers (its first LP alone "
+                lowerBound: min(knownBound, evaluation.value(objective)),
+                message: "the \(objective) MILP is not solved above \(modelLayerLimit[objective]!) layers (its first LP alone "
                     + "outruns the time limit); this is the heuristic warm start, and --method split searches further")
         }
         if objective == .latency {
@@ -145,6 +141,13 @@ enum ExactPlacement {
         }
         return result
     }
+
+    /// Above these sizes the MILP is not handed to the solver: CBC's first LP alone outran any
+    /// useful limit. Latency, above the size where its cuts stop: 500 layers, 106 s of a 10 s
+    /// limit; there the relaxation raised no bound (2,000 layers: 363.5 ms, the LP's) and the
+    /// search's windows improved nothing in 9 s (500 layers). Throughput, above the fractional
+    /// LP's limit: 2,000 layers took 11.5 s of a 5 s limit, 10,000 layers over 5 minutes of 10 s.
+    static let modelLayerLimit: [Objective: Int] = [.latency: LatencyFormulation.cutLimit, .throughput: LowerBounds.lpLayerLimit]
 
     /// Share of a latency solve's time the assignment relaxation may take. Measured on a
     /// generated 40-layer instance (CBC, fp32/fp16/int8 with a budget): the relaxation's optimum,
