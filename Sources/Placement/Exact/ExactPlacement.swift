@@ -31,22 +31,26 @@ enum ExactPlacement {
         }
         /// The value at which a plan is optimal within the requested gap of the bound known so far.
         func target() -> Double { knownBound * (1 + max(request.gap, 1e-12)) }
+        /// The answer when the full MILP is not solved: a plan found before it, and the bound known.
+        func withoutFullModel(_ plan: Assignment, _ evaluation: Evaluation, _ status: SolveStatus, message: String? = nil) throws
+            -> PlacementResult
+        {
+            // The exported model is the full MILP even when it is not solved.
+            if let path = request.writeModel { try formulation().model.write(to: path) }
+            return PlacementResult(
+                method: "milp", solver: request.solver.rawValue, status: status, assignment: plan, evaluation: evaluation,
+                lowerBound: min(knownBound, evaluation.value(objective)), message: message)
+        }
         func meetsBound(_ candidate: (Assignment, Evaluation)?) throws -> PlacementResult? {
             // A plan within the requested gap of a lower bound is done (at a gap of 0 this also
             // covers all-zero costs).
             guard let (plan, evaluation) = candidate, evaluation.value(objective) <= target() else { return nil }
-            // The exported model is the full MILP even when it need not be solved.
-            if let path = request.writeModel { try formulation().model.write(to: path) }
-            return PlacementResult(
-                method: "milp", solver: request.solver.rawValue, status: .optimal, assignment: plan,
-                evaluation: evaluation, lowerBound: knownBound)
+            return try withoutFullModel(plan, evaluation, .optimal)
         }
         if let done = try meetsBound(heuristic) { return done }
         if problem.layerCount > modelLayerLimit[objective]!, let (plan, evaluation) = heuristic {
-            if let path = request.writeModel { try formulation().model.write(to: path) }
-            return PlacementResult(
-                method: "milp", solver: request.solver.rawValue, status: .feasible, assignment: plan, evaluation: evaluation,
-                lowerBound: min(knownBound, evaluation.value(objective)),
+            return try withoutFullModel(
+                plan, evaluation, .feasible,
                 message: "the \(objective) MILP is not solved above \(modelLayerLimit[objective]!) layers (its first LP alone "
                     + "outruns the time limit); this is the heuristic warm start, and --method split searches further")
         }
@@ -80,11 +84,8 @@ enum ExactPlacement {
                 if problem.layerCount >= NeighborhoodSearch.minimumLayers,
                     request.timeLimit - elapsed(since: clock) < request.timeLimit * fullModelShare, let (plan, evaluation) = heuristic
                 {
-                    if let path = request.writeModel { try formulation().model.write(to: path) }
                     request.progress?("full MILP skipped: less than \(Int(fullModelShare * 100))% of the time left")
-                    return PlacementResult(
-                        method: "milp", solver: request.solver.rawValue, status: .feasible, assignment: plan, evaluation: evaluation,
-                        lowerBound: min(knownBound, evaluation.latency))
+                    return try withoutFullModel(plan, evaluation, .feasible)
                 }
             }
         }
