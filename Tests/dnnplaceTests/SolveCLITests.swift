@@ -23,6 +23,20 @@ import Testing
         #expect(try JSONParser.parse(evaluated.stdout)["latency"] == .number(value))
     }
 
+    /// A loosened gap lets the method stop early and call its plan optimal; the report says
+    /// under which gap, and the JSON gap stays within it.
+    @Test func looseGapIsSaidNextToOptimal() throws {
+        let text = try dnnplace("solve", instancePath("cnn-cpu-2gpu.json"), "--method", "milp", "--gap", "0.5")
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("objective latency: optimal within the requested gap"), "\(text.stdout)")
+        let json = try JSONParser.parse(try dnnplace("solve", instancePath("cnn-cpu-2gpu.json"), "--method", "milp", "--gap", "0.5", "--json").stdout)
+        guard case .number(let gap) = json["gap"] else { Issue.record("no gap in \(json)"); return }
+        #expect(json["status"] == "optimal")
+        #expect(gap > 1e-6 && gap <= 0.5)
+        let exact = try dnnplace("solve", instancePath("cnn-cpu-2gpu.json"), "--method", "milp")
+        #expect(exact.stdout.contains("objective latency: optimal\n"), "\(exact.stdout)")
+    }
+
     @Test func infeasibleInstanceExitsTwoWithTheReason() throws {
         let path = try temporaryFile("""
             {"devices": [{"name": "g0", "kind": "gpu", "memory": 1e9}],
