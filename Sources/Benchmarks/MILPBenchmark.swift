@@ -24,8 +24,14 @@ struct MILPBenchmark: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Layer counts.")
     var sizes: [Int] = [10, 20, 40, 60, 100]
 
-    @Option(help: "Generator seed.")
-    var seed: UInt64 = 1
+    @Option(parsing: .upToNextOption, help: "Generator seeds: one instance per seed and size.")
+    var seeds: [UInt64] = [1]
+
+    @Option(parsing: .upToNextOption, help: "Objectives to run.")
+    var objectives: [Objective] = Objective.allCases
+
+    @Flag(help: "Only the first variant (CBC with warm start and symmetry breaking), e.g. over many seeds.")
+    var cbcOnly = false
 
     struct Variant {
         let name: String
@@ -44,53 +50,57 @@ struct MILPBenchmark: ParsableCommand {
     ]
 
     func run() throws {
-        var csv = ["objective,layers,edges,variant,status,value,lowerBound,gap,seconds"]
-        var table = TextTable(["objective", "layers", "variant", "status", "value / bound", "gap", "seconds"], rightAligned: [1, 4, 5, 6])
-        let total = Objective.allCases.count * sizes.count * Self.variants.count
+        var csv = ["objective,layers,seed,edges,variant,status,value,lowerBound,gap,seconds"]
+        var table = TextTable(
+            ["objective", "layers", "seed", "variant", "status", "value / bound", "gap", "seconds"], rightAligned: [1, 2, 5, 6, 7])
+        let variants = cbcOnly ? [Self.variants[0]] : Self.variants
+        let total = objectives.count * sizes.count * seeds.count * variants.count
         var done = 0
-        for objective in Objective.allCases {
+        for objective in objectives {
             for layers in sizes {
-                for variant in Self.variants {
-                    var generator = RandomInstance(layers: layers, seed: seed)
-                    generator.quantized = true
-                    generator.objective = objective
-                    generator.twinGPUs = variant.twins
-                    let problem = try Problem(generator.instance())
-                    var request = SolveRequest(objective: objective)
-                    request.method = .milp
-                    request.solver = variant.solver
-                    request.timeLimit = timeLimit
-                    request.breakSymmetry = variant.symmetry
-                    request.warmStart = variant.warmStart
-                    let result = try Placer.solve(problem, request)
-                    done += 1
-                    let value = result.evaluation?.value(objective)
-                    let gap = value.flatMap { value in result.lowerBound.map { (value - $0) / $0 } }
-                    FileHandle.standardError.write(Data("[\(done)/\(total)] \(objective) \(layers) \(variant.name): \(result.status) \(String(format: "%.1f", result.seconds)) s\n".utf8))
-                    csv.append([
-                        objective.rawValue, "\(layers)", "\(problem.graph.edgeCount)", "\"\(variant.name)\"", result.status.rawValue,
-                        value.map { "\($0)" } ?? "", result.lowerBound.map { "\($0)" } ?? "", gap.map { "\($0)" } ?? "",
-                        String(format: "%.2f", result.seconds),
-                    ].joined(separator: ","))
-                    table.append([
-                        objective.rawValue, "\(layers)", variant.name, result.status.rawValue,
-                        value.map { v in formatSignificant(v / (result.lowerBound ?? v), digits: 4) } ?? "-",
-                        gap.map(formatGap) ?? "-",
-                        String(format: "%.1f", result.seconds),
-                    ])
+                for seed in seeds {
+                    for variant in variants {
+                        var generator = RandomInstance(layers: layers, seed: seed)
+                        generator.quantized = true
+                        generator.objective = objective
+                        generator.twinGPUs = variant.twins
+                        let problem = try Problem(generator.instance())
+                        var request = SolveRequest(objective: objective)
+                        request.method = .milp
+                        request.solver = variant.solver
+                        request.timeLimit = timeLimit
+                        request.breakSymmetry = variant.symmetry
+                        request.warmStart = variant.warmStart
+                        let result = try Placer.solve(problem, request)
+                        done += 1
+                        let value = result.evaluation?.value(objective)
+                        let gap = value.flatMap { value in result.lowerBound.map { (value - $0) / $0 } }
+                        FileHandle.standardError.write(Data("[\(done)/\(total)] \(objective) \(layers) seed \(seed) \(variant.name): \(result.status) \(String(format: "%.1f", result.seconds)) s\n".utf8))
+                        csv.append([
+                            objective.rawValue, "\(layers)", "\(seed)", "\(problem.graph.edgeCount)", "\"\(variant.name)\"", result.status.rawValue,
+                            value.map { "\($0)" } ?? "", result.lowerBound.map { "\($0)" } ?? "", gap.map { "\($0)" } ?? "",
+                            String(format: "%.2f", result.seconds),
+                        ].joined(separator: ","))
+                        table.append([
+                            objective.rawValue, "\(layers)", "\(seed)", variant.name, result.status.rawValue,
+                            value.map { v in formatSignificant(v / (result.lowerBound ?? v), digits: 4) } ?? "-",
+                            gap.map(formatGap) ?? "-",
+                            String(format: "%.1f", result.seconds),
+                        ])
+                    }
                 }
             }
         }
         let report = """
             # Exact MILP benchmark
 
-            Generated CNN-like DAGs (`RandomInstance`, seed \(seed), ~3 inputs per layer within a window of 16,
+            Generated CNN-like DAGs (`RandomInstance`, seeds \(seeds.map(String.init).joined(separator: ", ")), ~3 inputs per layer within a window of 16,
             fp32/fp16/int8 with an accuracy budget) on one server with a Xeon, an A100 and a T4 ("twin GPUs":
             a Xeon and two T4s, a symmetry class). `dnnplace solve --method milp`, \(Int(timeLimit)) s wall-clock limit,
             one thread, release build, this 2-core machine. `value / bound` is the evaluated plan over the best
             proven lower bound; `optimal` means proven within 1e-6.
 
-            Produced by: `swift run -c release dnnplace-benchmarks milp`
+            Produced by: `swift run -c release dnnplace-benchmarks \(CommandLine.arguments.dropFirst().joined(separator: " "))`
 
             ```
             \(table.render())
