@@ -80,6 +80,12 @@ public enum Placer {
     /// at 40 layers, equal from 60.
     static let exactLimit: [Objective: Int] = [.latency: 100, .throughput: 120]
 
+    /// Whether the MILP method hands the instance's full model to the solver: not above
+    /// `ExactPlacement.modelLayerLimit` layers, where the solver's first LP alone outran the limit.
+    public static func solvesFullModel(_ problem: Problem, _ objective: Objective) -> Bool {
+        problem.layerCount <= ExactPlacement.modelLayerLimit[objective]!
+    }
+
     public static func solve(_ problem: Problem, _ request: SolveRequest) throws -> PlacementResult {
         let clock = ContinuousClock.now
         if let reason = Feasibility.infeasibilityReason(problem) {

@@ -57,7 +57,10 @@ struct Bound: ParsableCommand {
                 throw ExitCode(2)
             }
             var bounds = LowerBounds.all(problem, objective, solver: solver)
-            if let timeLimit {
+            if timeLimit != nil, !Placer.solvesFullModel(problem, objective) {
+                printError("note: --time-limit adds no bound: the \(objective) MILP is not solved at \(problem.layerCount) layers "
+                    + "(its first LP alone outruns the time limit)" + (writeModel != nil ? ", and no model is written" : ""))
+            } else if let timeLimit {
                 var request = SolveRequest(objective: objective)
                 request.method = .milp
                 request.solver = solver

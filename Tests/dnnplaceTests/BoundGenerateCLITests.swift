@@ -19,6 +19,18 @@ import Testing
         #expect(best <= optimum * (1 + 1e-9))
     }
 
+    /// Above the size where the MILP method stops solving the full model, --time-limit says it
+    /// adds nothing instead of listing the cheap bounds again under the MILP's name.
+    @Test func timeLimitOnALargeInstanceSaysItAddsNoBound() throws {
+        let path = try temporaryFile("", name: "large.json")
+        #expect(try dnnplace("generate", "random", "--layers", "301", "--out", path).status == 0)
+        let run = try dnnplace("bound", path, "--time-limit", "5", "--json")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("--time-limit adds no bound: the latency MILP is not solved at 301 layers"), "\(run.stderr)")
+        guard case .object(let bounds) = try JSONParser.parse(run.stdout)["bounds"] else { Issue.record("no bounds"); return }
+        #expect(bounds.map(\.key) == ["criticalPath", "averageLoad", "fractionalLP"])
+    }
+
     @Test func generatedInstanceIsDeterministicAndValid() throws {
         let a = try temporaryFile("", name: "a.json")
         let b = try temporaryFile("", name: "b.json")

@@ -48,7 +48,7 @@ enum ExactPlacement {
             return try withoutFullModel(plan, evaluation, .optimal)
         }
         if let done = try meetsBound(heuristic) { return done }
-        if problem.layerCount > modelLayerLimit[objective]!, let (plan, evaluation) = heuristic {
+        if !Placer.solvesFullModel(problem, objective), let (plan, evaluation) = heuristic {
             return try withoutFullModel(
                 plan, evaluation, .feasible,
                 message: "the \(objective) MILP is not solved above \(modelLayerLimit[objective]!) layers (its first LP alone "
