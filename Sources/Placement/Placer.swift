@@ -78,7 +78,7 @@ public enum Placer {
     /// 0.4 to 1.0% on generated 100-layer instances in one of two runs, and 4.6% on the bundled
     /// RandWire network of 88 layers (266.8 µs against 279.6 µs, the same in two runs), where
     /// its modules and local search gave the neighbourhood search a better start.
-        static let exactLimit: [Objective: Int] = [.latency: 60, .throughput: 120]
+    static let exactLimit: [Objective: Int] = [.latency: 60, .throughput: 120]
 
     /// Whether the MILP method hands the instance's full model to the solver: not above
     /// `ExactPlacement.modelLayerLimit` layers, where the solver's first LP alone outran the limit.
