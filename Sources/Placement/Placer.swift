@@ -73,11 +73,12 @@ public enum Placer {
     /// auto.md, bundled.md). Throughput closes 60 layers in 2.5 to 6.1 s and at 100 to 200
     /// layers ends 0.5 to 1% better than split within 60 s. Latency closes only up to about 20
     /// layers; above that both methods' plans come from time-limited searches. Under equal 60 s
-    /// limits the MILP method was 2.2 to 2.5% better at 40 layers (generated, seed 1) and at 60
-    /// layers equal or within 0.8% with the higher bound; above 60 split was ahead or equal:
-    /// 0.4 to 1.0% on generated 100-layer instances in one of two runs, and 4.6% on the bundled
-    /// RandWire network of 88 layers (266.8 µs against 279.6 µs, the same in two runs), where
-    /// its modules and local search gave the neighbourhood search a better start.
+    /// limits (three runs of auto.md) the MILP method was 2.2 to 2.5% better at 40 layers
+    /// (generated, seed 1) and at 60 layers equal or within 0.8% with the higher bound; at 72
+    /// to 100 layers split was never behind: equal at 100 layers in two runs, 0.4 to 1.0% ahead in one,
+    /// and on the bundled 88-layer RandWire network 1.6% ahead in auto.md and 4.6% in two
+    /// `solve` runs (266.8 against 279.6 µs), where its modules and local search gave the
+    /// neighbourhood search a better start. ResNet-50 (72) and BERT (97 layers): equal.
     static let exactLimit: [Objective: Int] = [.latency: 60, .throughput: 120]
 
     /// Whether the MILP method hands the instance's full model to the solver: not above
