@@ -73,18 +73,20 @@ public enum Placer {
     /// auto.md, bundled.md). Throughput closes 60 layers in 2.5 to 6.1 s and at 100 to 200
     /// layers ends 0.5 to 1% better than split within 60 s. Latency closes only up to about 20
     /// layers; above that both methods' plans come from time-limited searches. Under equal 60 s
-    /// limits (three runs of auto.md) the MILP method was 2.2 to 2.5% better at 40 layers
+    /// limits (four runs of auto.md) the MILP method was 2.2 to 2.5% better at 40 layers
     /// (generated, seed 1) and at 60 layers equal or within 0.8% with the higher bound; at 72
-    /// to 100 layers split was never behind: equal at 100 layers in two runs, 0.4 to 1.0% ahead in one,
+    /// to 100 layers split was never behind: equal at 100 layers in three runs, 0.4 to 1.0% ahead in one,
     /// and on the bundled 88-layer RandWire network 1.6% ahead in auto.md and 4.6% in two
     /// `solve` runs (266.8 against 279.6 µs), where its modules and local search gave the
     /// neighbourhood search a better start. ResNet-50 (72) and BERT (97 layers): equal.
     static let exactLimit: [Objective: Int] = [.latency: 60, .throughput: 120]
 
-    /// Whether the MILP method hands the instance's full model to the solver: not above
-    /// `ExactPlacement.modelLayerLimit` layers, where the solver's first LP alone outran the limit.
-    public static func solvesFullModel(_ problem: Problem, _ objective: Objective) -> Bool {
-        problem.layerCount <= ExactPlacement.modelLayerLimit[objective]!
+    /// Why the MILP method does not hand the instance's full model to the solver, or nil when it
+    /// does: not above `ExactPlacement.modelLayerLimit` layers, where the first LP alone outran the limit.
+    public static func fullModelSkipReason(_ problem: Problem, _ objective: Objective) -> String? {
+        let limit = ExactPlacement.modelLayerLimit[objective]!
+        guard problem.layerCount > limit else { return nil }
+        return "the \(objective) MILP is not solved above \(limit) layers (its first LP alone outruns the time limit)"
     }
 
     public static func solve(_ problem: Problem, _ request: SolveRequest) throws -> PlacementResult {

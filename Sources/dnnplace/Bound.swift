@@ -57,9 +57,8 @@ struct Bound: ParsableCommand {
                 throw ExitCode(2)
             }
             var bounds = LowerBounds.all(problem, objective, solver: solver)
-            if timeLimit != nil, !Placer.solvesFullModel(problem, objective) {
-                printError("note: --time-limit adds no bound: the \(objective) MILP is not solved at \(problem.layerCount) layers "
-                    + "(its first LP alone outruns the time limit)" + (writeModel != nil ? ", and no model is written" : ""))
+            if timeLimit != nil, let reason = Placer.fullModelSkipReason(problem, objective) {
+                printError("note: --time-limit adds no bound: \(reason)" + (writeModel != nil ? ", and no model is written" : ""))
             } else if let timeLimit {
                 var request = SolveRequest(objective: objective)
                 request.method = .milp

@@ -48,11 +48,9 @@ enum ExactPlacement {
             return try withoutFullModel(plan, evaluation, .optimal)
         }
         if let done = try meetsBound(heuristic) { return done }
-        if !Placer.solvesFullModel(problem, objective), let (plan, evaluation) = heuristic {
+        if let reason = Placer.fullModelSkipReason(problem, objective), let (plan, evaluation) = heuristic {
             return try withoutFullModel(
-                plan, evaluation, .feasible,
-                message: "the \(objective) MILP is not solved above \(modelLayerLimit[objective]!) layers (its first LP alone "
-                    + "outruns the time limit); this is the heuristic warm start, and --method split searches further")
+                plan, evaluation, .feasible, message: reason + "; this is the heuristic warm start, and --method split searches further")
         }
         if objective == .latency {
             let relaxed = try AssignmentRelaxation.solve(
