@@ -31,6 +31,11 @@ public struct RandomInstance: Sendable {
         twinGPUs ? [Self.kinds[0], Self.kinds[2], Self.kinds[2]] : Self.kinds
     }
 
+    /// Names a non-default shape, so that instances of different shapes have different names.
+    var shapeSuffix: String {
+        degree == 3 && window == 16 ? "" : "-d\(formatSignificant(degree))-w\(window)"
+    }
+
     public func instance() -> Instance {
         var rng = SeededGenerator(seed: seed)
         let precisions =
@@ -71,7 +76,7 @@ public struct RandomInstance: Sendable {
             edges += sources.sorted().map { Edge(from: "L\($0)", to: "L\(v)") }
         }
         return Instance(
-            name: "random-\(layers)\(twinGPUs ? "-twins" : "")-s\(seed)", precisions: precisions, devices: devices,
+            name: "random-\(layers)\(shapeSuffix)\(twinGPUs ? "-twins" : "")-s\(seed)", precisions: precisions, devices: devices,
             links: Links(intraServer: Link(bandwidth: 16e9, latency: 1e-5)), layers: layerList, edges: edges,
             objective: objective, accuracyBudget: quantized ? 2e-4 * Double(layers) : nil)
     }

@@ -13,9 +13,11 @@ struct Generate: ParsableCommand {
             commandName: "random",
             abstract: "A seeded random CNN-like DAG on one Xeon, an A100 and a T4.",
             discussion: """
-                Each layer reads from 1 to 5 of the 16 layers before it (about 3 on average); \
-                costs, parameters and outputs are drawn from the seed, so a seed always gives \
-                the same instance.
+                Each layer reads from 1 to 2·degree−1 of the `window` layers before it (by \
+                default 1 to 5 of 16, about 3 on average: wide DAGs like RandWire; \
+                `--degree 1.5 --window 4` gives ResNet-like chains with short skips); costs, \
+                parameters and outputs are drawn from the seed, so a seed always gives the same \
+                instance.
 
                 Example:
                   dnnplace generate random --layers 10000 --seed 1 --quantized --out big.json
@@ -26,6 +28,12 @@ struct Generate: ParsableCommand {
 
         @Option(help: "Seed.")
         var seed: UInt64 = 1
+
+        @Option(help: "Inputs per layer on average: each layer after the first reads 1 to 2·degree−1 earlier layers.")
+        var degree = 3.0
+
+        @Option(help: "How many layers back a layer may read from.")
+        var window = 16
 
         @Flag(help: "fp32, fp16 and int8 with sensitivities and an accuracy budget.")
         var quantized = false
@@ -41,10 +49,14 @@ struct Generate: ParsableCommand {
 
         func validate() throws {
             guard layers >= 1 else { throw ValidationError("--layers must be at least 1") }
+            guard degree >= 1 else { throw ValidationError("--degree must be at least 1") }
+            guard window >= 1 else { throw ValidationError("--window must be at least 1") }
         }
 
         func run() throws {
             var generator = RandomInstance(layers: layers, seed: seed)
+            generator.degree = degree
+            generator.window = window
             generator.quantized = quantized
             generator.twinGPUs = twinGPUs
             generator.objective = objective

@@ -49,6 +49,26 @@ import Testing
         #expect(instance.devices.map(\.kind) == ["xeon-8380", "t4", "t4"])
     }
 
+    /// --degree and --window shape the DAG: with 1.5 and 4 each layer reads one or two of the
+    /// four layers before it, and the name says the shape; a degree below 1 is refused.
+    @Test func degreeAndWindowShapeTheDAG() throws {
+        let run = try dnnplace("generate", "random", "--layers", "60", "--degree", "1.5", "--window", "4")
+        #expect(run.status == 0, "\(run.stderr)")
+        let instance = try Instance(json: JSONParser.parse(run.stdout))
+        #expect(instance.name == "random-60-d1.5-w4-s1")
+        let index = Dictionary(uniqueKeysWithValues: instance.layers.enumerated().map { ($1.name, $0) })
+        var inputs = [Int](repeating: 0, count: instance.layers.count)
+        for edge in instance.edges {
+            let (from, to) = (index[edge.from]!, index[edge.to]!)
+            #expect((1...4).contains(to - from), "\(edge.from) → \(edge.to)")
+            inputs[to] += 1
+        }
+        #expect(inputs.dropFirst().allSatisfy { (1...2).contains($0) })
+        #expect(inputs.contains(2))
+        let refused = try dnnplace("generate", "random", "--degree", "0.5")
+        #expect(refused.status != 0 && refused.stderr.contains("--degree must be at least 1"), "\(refused.stderr)")
+    }
+
     @Test func everyMethodAnswersWithABoundAndGap() throws {
         for method in ["greedy", "heft", "single", "dp", "random", "local", "split", "auto"] {
             let run = try dnnplace("solve", instancePath("cnn-cpu-2gpu.json"), "--method", method, "--objective", "throughput",
