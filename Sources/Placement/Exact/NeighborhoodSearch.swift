@@ -24,10 +24,12 @@ enum NeighborhoodSearch {
     /// with the search first).
     static let minimumLayers = 30
 
-    /// Improves `incumbent` for up to `timeLimit` seconds, or until its latency is at most `target`.
+    /// Improves `incumbent` for up to `timeLimit` seconds, or until its latency is at most `target`,
+    /// with windows of `firstSize` layers at first. Without `widen` it stops after the first sweep
+    /// that improves nothing: at a local optimum of that neighbourhood.
     static func improve(
         _ problem: Problem, _ request: SolveRequest, from incumbent: (Assignment, Evaluation), timeLimit: Double,
-        target: Double = 0
+        target: Double = 0, firstSize: Int = window, widen: Bool = true
     ) throws -> (Assignment, Evaluation) {
         let clock = ContinuousClock.now
         var best = incumbent
@@ -41,7 +43,7 @@ enum NeighborhoodSearch {
         guard var (formulation, start) = model(for: best) else { return best }
         // A sweep that improves nothing widens the windows: the search then leaves the local
         // optimum of the narrower neighbourhood.
-        var size = Self.window
+        var size = firstSize
         func goOn() -> Bool { elapsed(since: clock) < timeLimit && best.1.latency > target }
         while size < n, goOn() {
             var improvedInSweep = false
@@ -73,7 +75,10 @@ enum NeighborhoodSearch {
                 }
                 first += Self.window / 2
             }
-            if !improvedInSweep { size += Self.window / 2 }
+            if !improvedInSweep {
+                guard widen else { break }
+                size += Self.window / 2
+            }
         }
         return best
     }
