@@ -33,6 +33,15 @@ struct MILPBenchmark: ParsableCommand {
     @Flag(help: "Only the first variant (CBC with warm start and symmetry breaking), e.g. over many seeds.")
     var cbcOnly = false
 
+    @Option(help: "Inputs per layer on average (`dnnplace generate random --degree`).")
+    var degree = 3.0
+
+    @Option(help: "How many layers back a layer may read from (`dnnplace generate random --window`).")
+    var window = 16
+
+    @Flag(help: "fp32 only, without an accuracy budget (default: fp32, fp16 and int8 with a budget).")
+    var fp32 = false
+
     struct Variant {
         let name: String
         let solver: SolverBackend
@@ -61,7 +70,9 @@ struct MILPBenchmark: ParsableCommand {
                 for seed in seeds {
                     for variant in variants {
                         var generator = RandomInstance(layers: layers, seed: seed)
-                        generator.quantized = true
+                        generator.degree = degree
+                        generator.window = window
+                        generator.quantized = !fp32
                         generator.objective = objective
                         generator.twinGPUs = variant.twins
                         let problem = try Problem(generator.instance())
@@ -94,8 +105,8 @@ struct MILPBenchmark: ParsableCommand {
         let report = """
             # Exact MILP benchmark
 
-            Generated CNN-like DAGs (`RandomInstance`, seeds \(seeds.map(String.init).joined(separator: ", ")), ~3 inputs per layer within a window of 16,
-            fp32/fp16/int8 with an accuracy budget) on one server with a Xeon, an A100 and a T4 ("twin GPUs":
+            Generated CNN-like DAGs (`RandomInstance`, seeds \(seeds.map(String.init).joined(separator: ", ")), 1 to \(Int(2 * degree) - 1) inputs per layer (\(formatSignificant(degree)) on average) within a window of \(window),
+            \(fp32 ? "fp32 only" : "fp32/fp16/int8 with an accuracy budget")) on one server with a Xeon, an A100 and a T4 ("twin GPUs":
             a Xeon and two T4s, a symmetry class). `dnnplace solve --method milp`, \(Int(timeLimit)) s wall-clock limit,
             one thread, release build, this 2-core machine. `value / bound` is the evaluated plan over the best
             proven lower bound; `optimal` means proven within 1e-6.
