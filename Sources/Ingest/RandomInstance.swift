@@ -5,7 +5,7 @@ import PlacementModel
 /// different GPUs, with optional lower precisions. The same parameters give the same instance.
 public struct RandomInstance: Sendable {
     public var layers: Int
-    /// Edges per layer on average (each layer after the first gets 1 to 2·degree−1 inputs).
+    /// Edges per layer on average (each layer after the first gets 1 to ⌊2·degree⌋−1 inputs).
     public var degree: Double = 3
     /// How far back a layer may take its inputs from.
     public var window: Int = 16

@@ -13,7 +13,7 @@ struct Generate: ParsableCommand {
             commandName: "random",
             abstract: "A seeded random CNN-like DAG on one Xeon, an A100 and a T4.",
             discussion: """
-                Each layer reads from 1 to 2·degree−1 of the `window` layers before it (by \
+                Each layer reads from 1 to ⌊2·degree⌋−1 of the `window` layers before it (by \
                 default 1 to 5 of 16, about 3 on average: wide DAGs like RandWire; \
                 `--degree 1.5 --window 4` gives ResNet-like chains with short skips); costs, \
                 parameters and outputs are drawn from the seed, so a seed always gives the same \
@@ -29,7 +29,7 @@ struct Generate: ParsableCommand {
         @Option(help: "Seed.")
         var seed: UInt64 = 1
 
-        @Option(help: "Inputs per layer on average: each layer after the first reads 1 to 2·degree−1 earlier layers.")
+        @Option(help: "Inputs per layer: each layer after the first reads 1 to ⌊2·degree⌋−1 earlier layers, uniformly.")
         var degree = 3.0
 
         @Option(help: "How many layers back a layer may read from.")
