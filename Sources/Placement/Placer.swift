@@ -70,9 +70,10 @@ public enum Placer {
     }
 
     /// Layer counts up to which `auto` picks the MILP method (results/milp.md, split.md,
-    /// auto.md, bundled.md). Throughput closes 60 layers in 2.5 to 6.1 s and at 100 to 200
+    /// auto.md, bundled.md). Throughput closes 60 layers in 2.5 to 7.6 s and at 100 to 200
     /// layers ends 0.5 to 1% better than split within 60 s. Latency closes only up to about 20
-    /// layers; above that both methods' plans come from time-limited searches. Under equal 60 s
+    /// layers on wide DAGs (40 on two of three narrow fp32 chains, milp-narrow-fp32/milp.md);
+    /// above that both methods' plans come from time-limited searches. Under equal 60 s
     /// limits (four runs of auto.md) the MILP method was 2.2 to 2.5% better at 40 layers
     /// (generated, seed 1) and at 60 layers equal or within 0.8% with the higher bound; at 72
     /// to 100 layers split was never behind: equal at 100 layers in three runs, 0.4 to 1.0% ahead in one,
