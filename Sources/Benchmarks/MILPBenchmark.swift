@@ -33,7 +33,7 @@ struct MILPBenchmark: ParsableCommand {
     @Flag(help: "Only the first variant (CBC with warm start and symmetry breaking), e.g. over many seeds.")
     var cbcOnly = false
 
-    @Option(help: "Inputs per layer on average (`dnnplace generate random --degree`).")
+    @Option(help: "Inputs per layer: 1 to ⌊2·degree⌋−1 (`dnnplace generate random --degree`).")
     var degree = 3.0
 
     @Option(help: "How many layers back a layer may read from (`dnnplace generate random --window`).")
@@ -57,6 +57,10 @@ struct MILPBenchmark: ParsableCommand {
         Variant(name: "cbc, twin GPUs", solver: .cbc, twins: true, symmetry: true, warmStart: true),
         Variant(name: "cbc, twin GPUs, no symmetry breaking", solver: .cbc, twins: true, symmetry: false, warmStart: true),
     ]
+
+    func validate() throws {
+        guard degree >= 1, window >= 1 else { throw ValidationError("--degree and --window must be at least 1") }
+    }
 
     func run() throws {
         var csv = ["objective,layers,seed,edges,variant,status,value,lowerBound,gap,seconds"]
@@ -105,7 +109,7 @@ struct MILPBenchmark: ParsableCommand {
         let report = """
             # Exact MILP benchmark
 
-            Generated CNN-like DAGs (`RandomInstance`, seeds \(seeds.map(String.init).joined(separator: ", ")), 1 to \(Int(2 * degree) - 1) inputs per layer (\(formatSignificant(degree)) on average) within a window of \(window),
+            Generated CNN-like DAGs (`RandomInstance`, seeds \(seeds.map(String.init).joined(separator: ", ")), 1 to \(Int(2 * degree) - 1) inputs per layer (\(formatSignificant(Double(Int(2 * degree)) / 2)) on average) within a window of \(window),
             \(fp32 ? "fp32 only" : "fp32/fp16/int8 with an accuracy budget")) on one server with a Xeon, an A100 and a T4 ("twin GPUs":
             a Xeon and two T4s, a symmetry class). `dnnplace solve --method milp`, \(Int(timeLimit)) s wall-clock limit,
             one thread, release build, this 2-core machine. `value / bound` is the evaluated plan over the best
