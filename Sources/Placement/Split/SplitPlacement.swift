@@ -189,7 +189,7 @@ private struct PlacedState {
     }
 
     /// Places one module; false if neither the MILP nor the greedy finds a valid placement.
-    /// Places one module. `quick`: only the reference slice, no MILP (time is up).
+    /// `quick`: only the reference slice, no MILP (time is up).
     mutating func solve(_ module: [Int], _ request: SolveRequest, reference: Assignment?, quick: Bool = false) -> Bool {
         let objective = request.objective
         if quick, let reference {
@@ -345,6 +345,11 @@ private struct PlacedState {
 
     /// Fixes the module's layers: devices, precisions, times, memory, budget and loads.
     private mutating func commit(_ module: [Int], device chosen: [Int], precision chosenPrecision: [Int], start starts: [Double]? = nil) {
+        // A module kept as the full plan has it leaves that plan's evaluation as it is: after the
+        // deadline every module is kept, and evaluating 10,000 layers per module took seconds.
+        let unchanged = current.map { current in
+            module.indices.allSatisfy { current.device[module[$0]] == chosen[$0] && current.precision[module[$0]] == chosenPrecision[$0] }
+        } ?? false
         for (i, v) in module.enumerated() {
             let d = chosen[i]
             let p = chosenPrecision[i]
@@ -361,8 +366,8 @@ private struct PlacedState {
             current?.device[v] = d
             current?.precision[v] = p
         }
-        guard let current else { return }
-        let evaluation = problem.evaluate(LocalSearch.scheduled(problem, current, .latency))
+        guard let current, let evaluation = unchanged ? currentEvaluation : problem.evaluate(LocalSearch.scheduled(problem, current, .latency))
+        else { return }
         currentEvaluation = evaluation
         // The module's times as the full plan schedules them: later modules' release times start
         // from these (a module kept as it was brings no schedule of its own).
