@@ -152,13 +152,18 @@ public enum Placer {
     /// The best of the quick constructive heuristics: greedy, HEFT, the best single device and,
     /// for throughput, the contiguous-split DP.
     static func portfolio(_ problem: Problem, _ objective: Objective) -> Assignment? {
-        [
+        func best(_ plans: [Assignment?]) -> (Assignment, Evaluation)? {
+            plans.compactMap { $0 }.map { ($0, problem.evaluate($0)) }.filter { $0.1.isValid }
+                .min { $0.1.value(objective) < $1.1.value(objective) }
+        }
+        let greedy = best([
             Greedy.place(problem, objective: objective),
             Greedy.place(problem, objective: objective, rule: .earliestFinish, order: .upwardRank, insertion: true),
             bestSingleDevice(problem, objective),
-            objective == .throughput ? ContiguousSplit.place(problem) : nil,
-        ].compactMap { $0 }.map { ($0, problem.evaluate($0)) }.filter { $0.1.isValid }
-            .min { $0.1.value(objective) < $1.1.value(objective) }?.0
+        ])
+        guard objective == .throughput else { return greedy?.0 }
+        // The greedy plans' period prunes the contiguous split's dynamic programme.
+        return best([greedy?.0, ContiguousSplit.place(problem, below: greedy?.1.period ?? .infinity)])?.0
     }
 
     /// Every layer on one device (each device tried; pinned layers stay on their pins),

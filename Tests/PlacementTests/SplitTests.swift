@@ -61,6 +61,10 @@ import Testing
         let plan = try #require(ContiguousSplit.place(problem))
         #expect(problem.evaluate(plan).period == 3)
         #expect(Set(plan.device[0..<3]).count == 1 && Set(plan.device[3..<6]).count == 1)
+        // A known period prunes only segments no better plan has: at 3 the same split remains,
+        // below it (every split puts 3 units on one device) none does.
+        #expect(ContiguousSplit.place(problem, below: 3).map { problem.evaluate($0).period } == 3)
+        #expect(ContiguousSplit.place(problem, below: 2.9) == nil)
     }
 
     @Test(arguments: Objective.allCases)

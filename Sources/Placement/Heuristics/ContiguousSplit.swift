@@ -12,7 +12,9 @@ enum ContiguousSplit {
     /// n²·m·orders steps at most (about a second); larger graphs get fewer orders, or none.
     static let workLimit = 300_000_000
 
-    static func place(_ problem: Problem) -> Assignment? {
+    /// `bound`, when given, is a known plan's period: segments whose compute alone exceeds it
+    /// are in no better plan, so each segment end only looks back that far.
+    static func place(_ problem: Problem, below bound: Double = .infinity) -> Assignment? {
         let n = problem.layerCount
         let m = problem.deviceCount
         let order = problem.graph.topologicalOrder
@@ -32,15 +34,15 @@ enum ContiguousSplit {
         let rates = (0..<m).map { transferRates(problem, $0) }
         let chargeDevices = !problem.instance.commOverlap
 
-        // load[d][s] for the current segment end e, for every device and start s ≤ e.
+        // For the current segment end e: loads[d][k] is the load of [e − k, e) on device d, for
+        // every k up to the longest segment d can take (within memory and the bound).
         func segmentLoads(end e: Int) -> [[Double]] {
             var consumers = [Int](repeating: 0, count: n)
             var incoming = 0.0
             var outgoing = 0.0
             var compute = [Double](repeating: 0, count: m)
             var weight = [Double](repeating: 0, count: m)
-            var loads = [[Double]](repeating: [Double](repeating: .infinity, count: e + 1), count: m)
-            for d in 0..<m { loads[d][e] = 0 }
+            var loads = [[Double]](repeating: [0], count: m)
             for s in stride(from: e - 1, through: 0, by: -1) {
                 // Layer s joins the segment [s, e).
                 let v = order[s]
@@ -51,15 +53,19 @@ enum ContiguousSplit {
                     if consumers[p] == 1, p < s { incoming += bytes[p] }
                 }
                 if lastConsumer[s] >= e { outgoing += bytes[s] }
-                for d in 0..<m {
-                    guard loads[d][s + 1].isFinite, let option = choice[d][s] else { continue }
+                var open = false
+                for d in 0..<m where loads[d].count == e - s {
+                    guard let option = choice[d][s] else { continue }
                     compute[d] += option.cost
                     weight[d] += problem.weightBytes(v, option.precision)
-                    guard weight[d] <= problem.memory[d] else { continue }
+                    guard weight[d] <= problem.memory[d], compute[d] <= bound else { continue }
                     let send = outgoing * rates[d].out
                     let receive = incoming * rates[d].in
-                    loads[d][s] = max(compute[d] + (chargeDevices ? send + receive : 0), send, receive)
+                    loads[d].append(max(compute[d] + (chargeDevices ? send + receive : 0), send, receive))
+                    open = true
                 }
+                // A segment no device can take stays so when it grows.
+                if !open { break }
             }
             return loads
         }
@@ -72,15 +78,15 @@ enum ContiguousSplit {
         var cut = orders.map { _ in [[Int]](repeating: [Int](repeating: 0, count: n + 1), count: m + 1) }
         for k in orders.indices { period[k][0][0] = 0 }
         for e in 0...n {
-            let loads = e > 0 ? segmentLoads(end: e) : [[Double]](repeating: [0], count: m)
+            let loads = segmentLoads(end: e)
             for (k, deviceOrder) in orders.enumerated() {
                 for j in 1...m {
                     let d = deviceOrder[j - 1]
-                    for s in 0...e where period[k][j - 1][s].isFinite && loads[d][s].isFinite {
-                        let value = max(period[k][j - 1][s], loads[d][s])
+                    for (length, load) in loads[d].enumerated() where period[k][j - 1][e - length].isFinite {
+                        let value = max(period[k][j - 1][e - length], load)
                         if value < period[k][j][e] {
                             period[k][j][e] = value
-                            cut[k][j][e] = s
+                            cut[k][j][e] = e - length
                         }
                     }
                 }
