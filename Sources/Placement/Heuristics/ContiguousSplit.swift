@@ -9,7 +9,8 @@ import PlacementModel
 /// caps, fastest allowed option per device. O(n·E + m·n²) per device order.
 enum ContiguousSplit {
     static let maxOrders = 120
-    /// n²·m·orders steps at most (about a second); larger graphs get fewer orders, or none.
+    /// n²·m·orders steps at most (10,000 layers on 3 devices, one order: 3.7 s here without a
+    /// bound, `--method dp`); larger graphs get fewer orders, or none.
     static let workLimit = 300_000_000
 
     /// `bound`, when given, is a known plan's period: segments whose compute alone exceeds it
