@@ -6,14 +6,19 @@ import PlacementModel
 /// precision, and every pair outside it held in its order. The solver re-places and re-orders
 /// only the window's layers, which it does fast, where on the whole model it finds no better
 /// plan than the heuristic's beyond 40 layers. A window's plan is kept when the evaluator finds
-/// it better; the windows slide on until the time is up, 4 layers wider after every sweep that
-/// improves nothing.
+/// it better; the windows slide on until the time is up. After a sweep that improves nothing the
+/// next one scatters its windows over two blocks; after a scattered one, they grow by 4 layers.
 ///
 /// Measured on generated instances (seed 1, CBC, 60 s in all, this search from 30% to 90% of
 /// it): 40 layers 6.681 → 6.25 to 6.27 ms (two runs), 60 layers 11.13 → 10.78 ms, 100 layers
 /// 19.68 → 18.93 ms. Widening took 40 layers, seed 3, from 8.011 to 7.742 ms, where the
 /// search had stopped after a sweep without improvement; the others were unchanged.
 /// Windows of 8 layers and 1 s did better than 6, 10, 12 or 16 layers with 0.5 to 3 s.
+/// Scattered sweeps before widening (`dnnplace-benchmarks milp --seeds 1 2 3 --sizes 40 60
+/// --objectives latency --cbc-only`, the three families of `results/`, 18 instances): wide 40
+/// layers 6.275 → 6.263, 9.382 → 9.295 and 7.812 → 7.712 ms, narrow quantized 60 layers seed 2
+/// 11.882 → 11.731 ms; worse on three (wide 60 seed 2 +0.5%, narrow quantized 40 seed 3 +1.4%,
+/// narrow fp32 60 seed 1 +0.27%), the same plan on the other eleven.
 enum NeighborhoodSearch {
     /// Layers per window at first; windows start every `window / 2` layers.
     static let window = 8
@@ -41,16 +46,24 @@ enum NeighborhoodSearch {
             return formulation.startValues(incumbent.0, incumbent.1, value: incumbent.1.latency).map { (formulation, $0) }
         }
         guard var (formulation, start) = model(for: best) else { return best }
-        // A sweep that improves nothing widens the windows: the search then leaves the local
-        // optimum of the narrower neighbourhood.
+        // A sweep that improves nothing is followed by a scattered one: each window is two
+        // blocks of half the size, the second at a random place in start order, so layers far
+        // apart in time can trade devices and budget. When that improves nothing too, the
+        // windows widen. Either way the search leaves the local optimum of the neighbourhood.
         var size = firstSize
+        var scattered = false
+        var generator = SeededGenerator(seed: 1)
         func goOn() -> Bool { elapsed(since: clock) < timeLimit && best.1.latency > target }
         while size < n, goOn() {
             var improvedInSweep = false
             var first = 0
             while first < n, goOn() {
                 let byStart = (0..<n).sorted { (best.1.start[$0], $0) < (best.1.start[$1], $1) }
-                let free = Set(byStart[first..<min(first + size, n)])
+                var free = Set(byStart[first..<min(first + (scattered ? size / 2 : size), n)])
+                if scattered {
+                    let other = Int.random(in: 0..<(n - size / 2), using: &generator)
+                    free.formUnion(byStart[other..<(other + size / 2)])
+                }
                 var window = formulation.model
                 for v in 0..<n where !free.contains(v) {
                     for x in formulation.choice.x[v] { window.tighten(x, lower: start[x.index], upper: start[x.index]) }
@@ -77,7 +90,8 @@ enum NeighborhoodSearch {
             }
             if !improvedInSweep {
                 guard widen else { break }
-                size += Self.window / 2
+                if scattered { size += Self.window / 2 }
+                scattered.toggle()
             }
         }
         return best
