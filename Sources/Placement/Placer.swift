@@ -70,7 +70,7 @@ public enum Placer {
     }
 
     /// Layer counts up to which `auto` picks the MILP method (results/milp.md, split.md,
-    /// auto.md, bundled.md). Throughput closes 60 layers in 2.5 to 7.6 s and at 100 to 200
+    /// auto.md, bundled.md). Throughput closes 60 layers in 2.5 to 9.2 s and at 100 to 200
     /// layers ends 0.5 to 1% better than split within 60 s. Latency closes only up to about 20
     /// layers on wide DAGs (40 on two of three narrow fp32 chains, milp-narrow-fp32/milp.md);
     /// above that both methods' plans come from time-limited searches. Under equal 60 s
