@@ -49,7 +49,7 @@ enum NeighborhoodSearch {
         // A sweep that improves nothing is followed by a scattered one: each window is two
         // blocks of half the size, the second at a random place in start order, so layers far
         // apart in time can trade devices and budget. When that improves nothing too, the
-        // windows widen. Either way the search leaves the local optimum of the neighbourhood.
+        // windows widen. Both let the search leave a local optimum of the narrower neighbourhood.
         var size = firstSize
         var scattered = false
         var generator = SeededGenerator(seed: 1)
