@@ -38,7 +38,8 @@ import Testing
 
     /// Without widening the search ends at the first sweep that improves nothing, long before
     /// its time limit (from its own local optimum: 2.5 s in a debug build); widening windows
-    /// from the same plan ran for the whole limit here (58.5 s of 60).
+    /// from the same plan ran for the whole limit here (58.5 s of 60). One sweep of 40 layers is
+    /// 10 windows of at most 1 s each: 15 s separates one sweep from a search that runs to 20 s.
     @Test func withoutWideningStopsAtALocalOptimum() throws {
         let problem = try SplitTests.random(40, seed: 1, objective: .latency)
         let greedy = try #require(Greedy.place(problem, objective: .latency))
@@ -46,7 +47,7 @@ import Testing
         let local = try NeighborhoodSearch.improve(problem, request, from: (greedy, problem.evaluate(greedy)), timeLimit: 60, widen: false)
         let clock = ContinuousClock.now
         let (_, evaluation) = try NeighborhoodSearch.improve(problem, request, from: local, timeLimit: 20, widen: false)
-        #expect(elapsed(since: clock) < 10)
+        #expect(elapsed(since: clock) < 15)
         #expect(evaluation.latency <= local.1.latency)
     }
 

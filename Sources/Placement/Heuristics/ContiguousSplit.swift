@@ -55,6 +55,7 @@ enum ContiguousSplit {
                 }
                 if lastConsumer[s] >= e { outgoing += bytes[s] }
                 var open = false
+                // Only the devices that could take [s + 1, e) can take [s, e).
                 for d in 0..<m where loads[d].count == e - s {
                     guard let option = choice[d][s] else { continue }
                     compute[d] += option.cost
