@@ -140,6 +140,11 @@ extension Problem {
     }
 
     func listSchedule(_ assignment: Assignment, _ transfers: TransferSet) -> [Double] {
+        appendSchedule(assignment, transfers, priority: upwardRank(assignment, transfers))
+    }
+
+    /// SPEC §3 upward rank: a layer's cost plus the longest chain of transfers and costs after it.
+    func upwardRank(_ assignment: Assignment, _ transfers: TransferSet) -> [Double] {
         var rank = [Double](repeating: 0, count: layerCount)
         for v in graph.topologicalOrder.reversed() {
             var tail = 0.0
@@ -148,7 +153,7 @@ extension Problem {
             }
             rank[v] = layerCost(assignment, v) + tail
         }
-        return appendSchedule(assignment, transfers, priority: rank)
+        return rank
     }
 
     /// Schedules layers one at a time, always the ready layer of highest `priority` (ties: file
@@ -162,22 +167,10 @@ extension Problem {
     func appendSchedule(
         _ assignment: Assignment, _ transfers: TransferSet, priority: [Double], earliest: [Double]? = nil
     ) -> [Double] {
-        let n = layerCount
-        struct Ready: Comparable {
-            let priority: Double
-            let layer: Int
-            static func < (a: Ready, b: Ready) -> Bool {
-                a.priority > b.priority || (a.priority == b.priority && a.layer < b.layer)
-            }
-        }
-        var waiting = (0..<n).map { graph.predecessorStart[$0 + 1] - graph.predecessorStart[$0] }
-        var ready = MinHeap<Ready>()
-        for v in 0..<n where waiting[v] == 0 { ready.push(Ready(priority: priority[v], layer: v)) }
-        var start = [Double](repeating: 0, count: n)
-        var finish = [Double](repeating: 0, count: n)
+        var start = [Double](repeating: 0, count: layerCount)
+        var finish = [Double](repeating: 0, count: layerCount)
         var deviceFree = [Double](repeating: 0, count: deviceCount)
-        while let next = ready.pop() {
-            let v = next.layer
+        for v in graph.topologicalOrder(byPriority: priority) {
             let d = assignment.device[v]
             var begin = max(deviceFree[d], earliest?[v] ?? 0)
             for u in graph.predecessors(of: v) {
@@ -186,10 +179,6 @@ extension Problem {
             start[v] = begin
             finish[v] = begin + layerCost(assignment, v)
             deviceFree[d] = finish[v]
-            for w in graph.successors(of: v) {
-                waiting[w] -= 1
-                if waiting[w] == 0 { ready.push(Ready(priority: priority[w], layer: w)) }
-            }
         }
         return start
     }

@@ -5,29 +5,11 @@ extension Problem {
     /// given schedule.
     public func insertionSchedule(_ assignment: Assignment) -> [Double] {
         let transfers = TransferSet(self, assignment)
-        let n = layerCount
-        var rank = [Double](repeating: 0, count: n)
-        for v in graph.topologicalOrder.reversed() {
-            var tail = 0.0
-            for w in graph.successors(of: v) {
-                tail = max(tail, transferTime(assignment, transfers, from: v, to: assignment.device[w]) + rank[w])
-            }
-            rank[v] = layerCost(assignment, v) + tail
-        }
-        struct Ready: Comparable {
-            let rank: Double
-            let layer: Int
-            static func < (a: Ready, b: Ready) -> Bool { a.rank > b.rank || (a.rank == b.rank && a.layer < b.layer) }
-        }
-        var waiting = (0..<n).map { graph.predecessorStart[$0 + 1] - graph.predecessorStart[$0] }
-        var ready = MinHeap<Ready>()
-        for v in 0..<n where waiting[v] == 0 { ready.push(Ready(rank: rank[v], layer: v)) }
-        var start = [Double](repeating: 0, count: n)
-        var finish = [Double](repeating: 0, count: n)
+        var start = [Double](repeating: 0, count: layerCount)
+        var finish = [Double](repeating: 0, count: layerCount)
         // Busy intervals per device, sorted by start (and so by end).
         var busy = [[(start: Double, end: Double)]](repeating: [], count: deviceCount)
-        while let next = ready.pop() {
-            let v = next.layer
+        for v in graph.topologicalOrder(byPriority: upwardRank(assignment, transfers)) {
             let d = assignment.device[v]
             var arrival = 0.0
             for u in graph.predecessors(of: v) {
@@ -49,10 +31,6 @@ extension Problem {
             busy[d].insert((begin, begin + cost), at: position)
             start[v] = begin
             finish[v] = begin + cost
-            for w in graph.successors(of: v) {
-                waiting[w] -= 1
-                if waiting[w] == 0 { ready.push(Ready(rank: rank[w], layer: w)) }
-            }
         }
         return start
     }

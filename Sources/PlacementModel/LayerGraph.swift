@@ -78,6 +78,31 @@ public struct LayerGraph: Sendable {
         predecessors[predecessorStart[v]..<predecessorStart[v + 1]]
     }
 
+    /// The topological order that always takes the ready layer of highest `priority` (ties: the
+    /// lower index): the order in which list scheduling (SPEC §3) places layers.
+    public func topologicalOrder(byPriority priority: [Double]) -> [Int] {
+        struct Ready: Comparable {
+            let priority: Double
+            let layer: Int
+            static func < (a: Ready, b: Ready) -> Bool {
+                a.priority > b.priority || (a.priority == b.priority && a.layer < b.layer)
+            }
+        }
+        var waiting = (0..<count).map { predecessorStart[$0 + 1] - predecessorStart[$0] }
+        var ready = MinHeap<Ready>()
+        for v in 0..<count where waiting[v] == 0 { ready.push(Ready(priority: priority[v], layer: v)) }
+        var order: [Int] = []
+        order.reserveCapacity(count)
+        while let next = ready.pop() {
+            order.append(next.layer)
+            for w in successors(of: next.layer) {
+                waiting[w] -= 1
+                if waiting[w] == 0 { ready.push(Ready(priority: priority[w], layer: w)) }
+            }
+        }
+        return order
+    }
+
     /// A cycle among the layers that the topological sort could not order.
     private func findCycle() -> [Int] {
         var ordered = [Bool](repeating: false, count: count)

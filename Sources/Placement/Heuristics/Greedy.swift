@@ -76,23 +76,7 @@ public enum Greedy {
             let transfer = meanLatency + problem.outputElements[v] * problem.bits[0] / 8 * meanPerByte
             rank[v] = meanCost[v] + (graph.successors(of: v).map { transfer + rank[$0] }.max() ?? 0)
         }
-        struct Ready: Comparable {
-            let rank: Double
-            let layer: Int
-            static func < (a: Ready, b: Ready) -> Bool { a.rank > b.rank || (a.rank == b.rank && a.layer < b.layer) }
-        }
-        var waiting = (0..<problem.layerCount).map { graph.predecessors(of: $0).count }
-        var ready = MinHeap<Ready>()
-        for v in 0..<problem.layerCount where waiting[v] == 0 { ready.push(Ready(rank: rank[v], layer: v)) }
-        var result: [Int] = []
-        while let next = ready.pop() {
-            result.append(next.layer)
-            for w in graph.successors(of: next.layer) {
-                waiting[w] -= 1
-                if waiting[w] == 0 { ready.push(Ready(rank: rank[w], layer: w)) }
-            }
-        }
-        return result
+        return graph.topologicalOrder(byPriority: rank)
     }
 
     private struct State {
