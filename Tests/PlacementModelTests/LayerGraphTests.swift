@@ -10,6 +10,16 @@ import Testing
         #expect(Array(graph.predecessors(of: 2)) == [0])
     }
 
+    @Test func priorityOrderTakesTheHighestReadyLayer() throws {
+        // 0 → 1 and 2 → 3. First: 0 and 2 tie, so the lower index goes first; then 1 (5) beats
+        // 2 (4), and 3 (9) waits for 2. Second: 2 (6) beats 0, and then 3 (9) is ready and
+        // highest. Third: after 0, layer 2 (4) beats 1 (1); 1 and 3 then tie.
+        let graph = try LayerGraph.build(count: 4, edges: [(0, 1), (2, 3)]).get()
+        #expect(graph.topologicalOrder(byPriority: [4, 5, 4, 9]) == [0, 1, 2, 3])
+        #expect(graph.topologicalOrder(byPriority: [4, 5, 6, 9]) == [2, 3, 0, 1])
+        #expect(graph.topologicalOrder(byPriority: [4, 1, 4, 1]) == [0, 2, 1, 3])
+    }
+
     @Test func cycleIsReportedFromItsEarliestLayer() {
         guard case .failure(let cycle) = LayerGraph.build(count: 4, edges: [(0, 1), (2, 1), (1, 3), (3, 2)]) else {
             Issue.record("expected a cycle")
