@@ -41,3 +41,8 @@ public func formatSignificant(_ x: Double, digits: Int = 4) -> String {
 public func formatGap(_ gap: Double) -> String {
     gap < 5e-7 ? "0%" : "\(formatSignificant(gap * 100, digits: 3))%"
 }
+
+/// "1 layer", "3 layers": a count with its noun, plural when the count is not 1.
+public func counted(_ count: Int, _ noun: String) -> String {
+    "\(count) \(noun)\(count == 1 ? "" : "s")"
+}

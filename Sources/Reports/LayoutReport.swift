@@ -73,7 +73,7 @@ public struct LayoutReport {
     public func text() -> String {
         let evaluation = plan.evaluation
         var lines = [
-            "\(model.name) on \(cluster.servers.count) server\(cluster.servers.count == 1 ? "" : "s") (\(cluster.gpuCount) GPUs): "
+            "\(model.name) on \(counted(cluster.servers.count, "server")) (\(counted(cluster.gpuCount, "GPU"))): "
                 + "\(workload.objective.rawValue), batch \(workload.batch), prompt \(workload.prompt), context \(workload.context)",
             "\(status) in \(formatSeconds(plan.seconds))"
                 + (plan.proven ? " (exact search over rings with each server's stages adjacent)" : " (time limit; bound from memory bandwidth)"),

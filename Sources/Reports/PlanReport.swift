@@ -55,7 +55,7 @@ public struct PlanReport {
     public func text(maxLayerRows: Int = 40) -> String {
         var lines: [String] = []
         let instance = problem.instance
-        lines.append("\(instance.name): \(problem.layerCount) layers, \(problem.graph.edgeCount) edges, \(problem.deviceCount) devices")
+        lines.append("\(instance.name): \(counted(problem.layerCount, "layer")), \(counted(problem.graph.edgeCount, "edge")), \(counted(problem.deviceCount, "device"))")
         // Optimal under a gap the user loosened is said so, next to the figure.
         let within = status == .optimal && (gap ?? 0) > SolveRequest.defaultGap ? " within the requested gap" : ""
         lines.append("method \(result.method)\(result.solver.map { ", solver \($0)" } ?? ""), objective \(objective.rawValue): \(status.rawValue)\(within)")

@@ -67,7 +67,7 @@ struct Import: ParsableCommand {
                 let text = instance.json.serialized(pretty: true) + "\n"
                 if let out {
                     try write(text, to: out)
-                    printError("\(out): \(problem.layerCount) layers, \(problem.graph.edgeCount) edges, \(problem.deviceCount) devices")
+                    printError("\(out): \(counted(problem.layerCount, "layer")), \(counted(problem.graph.edgeCount, "edge")), \(counted(problem.deviceCount, "device"))")
                 } else {
                     print(text, terminator: "")
                 }

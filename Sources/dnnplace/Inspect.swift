@@ -42,7 +42,7 @@ struct Inspect: ParsableCommand {
                     ]).serialized(pretty: true))
                 return
             }
-            print("\(model): \(network.nodes) nodes, \(network.works.count) layers, \(network.edges.count) edges")
+            print("\(model): \(counted(network.nodes, "node")), \(counted(network.works.count, "layer")), \(counted(network.edges.count, "edge"))")
             print("multiply-adds \(formatSignificant(network.macs / 1e9)) G, parameters \(formatSignificant(network.params / 1e6)) M")
             var table = TextTable(["op", "nodes"], rightAligned: [1])
             for (op, count) in network.opCounts.sorted(by: { ($1.value, $0.key) < ($0.value, $1.key) }) { table.append([op, "\(count)"]) }

@@ -21,7 +21,7 @@ struct Validate: ParsableCommand {
         try reportingInputErrors {
             let problem = try Instance.load(path: instance)
             let classes = problem.deviceClasses.filter { $0.count > 1 }.map { "{\($0.map(problem.deviceName).joined(separator: ", "))}" }
-            print("\(instance): valid: \(problem.layerCount) layers, \(problem.graph.edgeCount) edges, \(problem.deviceCount) devices of \(problem.kindCount) kinds, \(problem.precisionCount) precisions")
+            print("\(instance): valid: \(counted(problem.layerCount, "layer")), \(counted(problem.graph.edgeCount, "edge")), \(counted(problem.deviceCount, "device")) of \(counted(problem.kindCount, "kind")), \(counted(problem.precisionCount, "precision"))")
             if !classes.isEmpty { print("interchangeable devices: \(classes.joined(separator: " "))") }
         }
     }
