@@ -83,6 +83,9 @@ import Testing
         let milp = try dnnplace("solve", instancePath("cnn-cpu-2gpu.json"), "--method", "milp", "--objective", "throughput", "--progress")
         #expect(milp.status == 0)
         #expect(milp.stderr.contains("heuristic plan: period") && milp.stderr.contains("MILP: "), "\(milp.stderr)")
+        // Latency: the relaxation says whether its bound is its optimum (at 17 layers it is).
+        let latency = try dnnplace("solve", instancePath("cnn-cpu-2gpu.json"), "--method", "milp", "--progress")
+        #expect(latency.stderr.contains("assignment relaxation, solved: lower bound latency"), "\(latency.stderr)")
         // Not a terminal and not asked: nothing on standard error.
         #expect(try dnnplace("solve", instancePath("cnn-cpu-2gpu.json"), "--method", "milp").stderr.isEmpty)
     }

@@ -58,6 +58,9 @@ enum ExactPlacement {
             }
             return (solved, (plan, evaluation), nil, bound)
         }
+        /// Whether a relaxation's bound is its optimum: if so, only a better plan or the full
+        /// model (which sees layers contend for a device) can close the gap left.
+        func closure(_ proven: Bool) -> String { proven ? ", solved" : ", stopped at its share of the time" }
         /// The value at which a plan is optimal within the requested gap of the bound known so far.
         func target() -> Double { knownBound * (1 + max(request.gap, 1e-12)) }
         /// The answer when the full MILP is not solved: a plan found before it, and the bound known.
@@ -87,7 +90,7 @@ enum ExactPlacement {
                 timeLimit: request.timeLimit * relaxationShare - elapsed(since: clock))
             knownBound = max(knownBound, relaxed.bound)
             if let plan = relaxed.plan, plan.1.latency < heuristic?.1.latency ?? .infinity { heuristic = plan }
-            request.progress?("assignment relaxation: lower bound \(describe(knownBound, objective))")
+            request.progress?("assignment relaxation\(closure(relaxed.proven)): lower bound \(describe(knownBound, objective))")
             if let done = try meetsBound(heuristic) { return done }
             if let incumbent = heuristic {
                 // A relaxation that did not reach its optimum runs again after the search, with
@@ -118,7 +121,8 @@ enum ExactPlacement {
                         timeLimit: request.timeLimit * retryEnd - elapsed(since: clock))
                     knownBound = max(knownBound, again.bound)
                     if let plan = again.plan, plan.1.latency < evaluation.latency { heuristic = plan }
-                    request.progress?("assignment relaxation below the search's plan: lower bound \(describe(knownBound, objective))")
+                    request.progress?(
+                        "assignment relaxation below the search's plan\(closure(again.proven)): lower bound \(describe(knownBound, objective))")
                     if let done = try meetsBound(heuristic) { return done }
                 }
                 if problem.layerCount >= NeighborhoodSearch.minimumLayers,
