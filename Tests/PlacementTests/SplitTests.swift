@@ -80,6 +80,20 @@ import Testing
 
     /// Measured on this instance: 1.56% above the LP bound after the module pass alone, 0.88% once
     /// the border windows are re-solved (the MILP's proven optimum is 0.07% above that bound).
+    /// Twin devices 1 and 2 stay interchangeable for a module only while what is placed treats
+    /// them alike; else symmetry rows would cut off the module's best plans.
+    @Test func placedLayersCanTellTwinDevicesApart() {
+        let classes = [[0], [1, 2]]
+        typealias Base = ThroughputFormulation.BaseLoad
+        #expect(SplitPlacement.classesStayInterchangeable(classes, release: [[0, 5, 5], [1, 2, 2]], base: nil))
+        #expect(!SplitPlacement.classesStayInterchangeable(classes, release: [[0, 5, 5], [1, 2, 3]], base: nil))
+        #expect(SplitPlacement.classesStayInterchangeable(classes, release: nil, base: Base(device: [7, 2, 2], link: [.pair(0, 3): 1])))
+        #expect(!SplitPlacement.classesStayInterchangeable(classes, release: nil, base: Base(device: [7, 2, 3], link: [:])))
+        #expect(!SplitPlacement.classesStayInterchangeable(classes, release: nil, base: Base(device: [7, 2, 2], link: [.pair(0, 2): 1])))
+        #expect(!SplitPlacement.classesStayInterchangeable(classes, release: nil, base: Base(device: [7, 2, 2], link: [.toHost(1): 1])))
+        #expect(SplitPlacement.classesStayInterchangeable(classes, release: nil, base: Base(device: [7, 2, 2], link: [.network(0, 1): 1])))
+    }
+
     @Test func borderWindowsBringThroughputWithinOnePercentOfTheBound() throws {
         let problem = try Self.random(150, seed: 1, objective: .throughput)
         let result = try Self.split(problem, .throughput, timeLimit: 20)

@@ -134,6 +134,29 @@ enum SplitPlacement {
             + (unsolved > 0 ? "; \(unsolved) kept the reference plan when time ran out" : "")
         return result
     }
+
+    /// Whether each class of interchangeable devices is still interchangeable for a module: its
+    /// devices must have the same release times (latency) or the same base load and no base
+    /// link load (throughput). Symmetry rows would otherwise cut off the module's best plans.
+    static func classesStayInterchangeable(
+        _ classes: [[Int]], release: [[Double]]?, base: ThroughputFormulation.BaseLoad?
+    ) -> Bool {
+        let loadedLinkEnds = Set((base?.link ?? [:]).filter { $0.value > 0 }.keys.flatMap { link -> [Int] in
+            switch link {
+            case .pair(let a, let b): [a, b]
+            case .toHost(let d), .fromHost(let d): [d]
+            case .network: []
+            }
+        })
+        return classes.allSatisfy { devices in
+            devices.dropFirst().allSatisfy { d in
+                let first = devices[0]
+                let sameRelease = release?.allSatisfy { $0[d] == $0[first] } ?? true
+                let sameLoad = base.map { $0.device[d] == $0.device[first] } ?? true
+                return sameRelease && sameLoad && !loadedLinkEnds.contains(d) && !loadedLinkEnds.contains(first)
+            }
+        }
+    }
 }
 
 /// The partial plan of the splitting heuristic: what is placed so far, and what it leaves for
@@ -245,10 +268,12 @@ private struct PlacedState {
         var scored = candidates.compactMap(value)
         var best = scored.min { $0.2 < $1.2 }
         if let heuristic = best, heuristic.2 > 0 {
+            let breakSymmetry = request.breakSymmetry
+                && SplitPlacement.classesStayInterchangeable(sub.deviceClasses, release: release, base: base)
             let formulation: any Formulation =
                 objective == .latency
-                ? LatencyFormulation(sub, upperBound: heuristic.2, breakSymmetry: request.breakSymmetry, release: release)
-                : ThroughputFormulation(sub, upperBound: heuristic.2, breakSymmetry: request.breakSymmetry, base: base, balance: 0.01)
+                ? LatencyFormulation(sub, upperBound: heuristic.2, breakSymmetry: breakSymmetry, release: release)
+                : ThroughputFormulation(sub, upperBound: heuristic.2, breakSymmetry: breakSymmetry, base: base, balance: 0.01)
             let options = SolveOptions(
                 timeLimit: request.timeLimit, relativeGap: max(request.gap, 1e-4), threads: request.threads,
                 warmStart: formulation.startValues(heuristic.0, heuristic.1, value: heuristic.2))
