@@ -149,8 +149,8 @@ enum SplitPlacement {
             }
         })
         return classes.allSatisfy { devices in
-            devices.dropFirst().allSatisfy { d in
-                let first = devices[0]
+            let first = devices[0]
+            return devices.dropFirst().allSatisfy { d in
                 let sameRelease = release?.allSatisfy { $0[d] == $0[first] } ?? true
                 let sameLoad = base.map { $0.device[d] == $0.device[first] } ?? true
                 return sameRelease && sameLoad && !loadedLinkEnds.contains(d) && !loadedLinkEnds.contains(first)
@@ -370,8 +370,9 @@ private struct PlacedState {
 
     /// Fixes the module's layers: devices, precisions, times, memory, budget and loads.
     private mutating func commit(_ module: [Int], device chosen: [Int], precision chosenPrecision: [Int], start starts: [Double]? = nil) {
-        // A module kept as the full plan has it leaves that plan's evaluation as it is: after the
-        // deadline every module is kept, and evaluating 10,000 layers per module took seconds.
+        // A module that keeps the full plan's devices and precisions leaves that plan's evaluation
+        // unchanged: after the deadline every module is kept, and re-evaluating 10,000 layers per
+        // module took seconds.
         let unchanged = current.map { current in
             module.indices.allSatisfy { current.device[module[$0]] == chosen[$0] && current.precision[module[$0]] == chosenPrecision[$0] }
         } ?? false
