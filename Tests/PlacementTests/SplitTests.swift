@@ -78,8 +78,6 @@ import Testing
         #expect(try #require(result.lowerBound) <= evaluation.value(objective))
     }
 
-    /// Measured on this instance: 1.56% above the LP bound after the module pass alone, 0.88% once
-    /// the border windows are re-solved (the MILP's proven optimum is 0.07% above that bound).
     /// Twin devices 1 and 2 stay interchangeable for a module only while what is placed treats
     /// them alike; else symmetry rows would cut off the module's best plans.
     @Test func placedLayersCanTellTwinDevicesApart() {
@@ -94,6 +92,8 @@ import Testing
         #expect(SplitPlacement.classesStayInterchangeable(classes, release: nil, base: Base(device: [7, 2, 2], link: [.network(0, 1): 1])))
     }
 
+    /// Measured on this instance: 1.56% above the LP bound after the module pass alone, 0.88% once
+    /// the border windows are re-solved (the MILP's proven optimum is 0.07% above that bound).
     @Test func borderWindowsBringThroughputWithinOnePercentOfTheBound() throws {
         let problem = try Self.random(150, seed: 1, objective: .throughput)
         let result = try Self.split(problem, .throughput, timeLimit: 20)
