@@ -200,3 +200,9 @@ public enum Placer {
 func describe(_ value: Double, _ objective: Objective) -> String {
     "\(objective == .latency ? "latency" : "period") \(formatSeconds(value))"
 }
+
+/// Seconds since `start`.
+func elapsed(since start: ContinuousClock.Instant) -> Double {
+    let duration = ContinuousClock.now - start
+    return Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+}

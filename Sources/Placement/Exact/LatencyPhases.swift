@@ -1,0 +1,106 @@
+import PlacementModel
+
+/// What the exact method does for latency before the full MILP, whose big-M pairs keep CBC
+/// from closing beyond about 20 layers: the assignment relaxation for a bound (and a plan), the
+/// MILP neighbourhood search for plans, at its first local optimum a slice of the full MILP when
+/// the plan is close to the bound, and a second relaxation below the search's plan when the
+/// first did not close.
+extension ExactRun {
+    /// Runs the phases: the answer when one of them ends the run (a plan proven within the gap,
+    /// or too little time left for the full MILP), nil when the full MILP should have the rest.
+    mutating func latencyPhases() throws -> PlacementResult? {
+        let relaxed = try AssignmentRelaxation.solve(
+            problem, request, upperBound: initialUpperBound, warmStart: incumbent,
+            timeLimit: request.timeLimit * Self.relaxationShare - secondsElapsed)
+        knownBound = max(knownBound, relaxed.bound)
+        offer(relaxed.plan)
+        request.progress?("assignment relaxation\(Self.closure(relaxed.proven)): lower bound \(describe(knownBound, objective))")
+        if let done = try answerIfOptimal() { return done }
+        guard let start = incumbent else { return nil }
+        // A relaxation that did not reach its optimum runs again after the search, with the
+        // search's plan as its upper bound: a smaller model, whose optimum is no lower.
+        let retry = !relaxed.proven && (NeighborhoodSearch.minimumLayers...Self.retryLayers).contains(problem.layerCount)
+            && request.timeLimit * (Self.retryEnd - Self.neighborhoodEndBeforeRetry) >= Self.retryMinimumSeconds
+        let searchEnd = request.timeLimit * (retry ? Self.neighborhoodEndBeforeRetry : Self.neighborhoodEnd)
+        incumbent = try NeighborhoodSearch.improve(
+            problem, request, from: start, timeLimit: searchEnd - secondsElapsed, target: target, widen: false)
+        if let done = try answerIfOptimal() { return done }
+        if relaxed.proven, problem.layerCount >= NeighborhoodSearch.minimumLayers,
+            let (_, evaluation) = incumbent, evaluation.latency <= knownBound * (1 + Self.fullModelSliceGap)
+        {
+            // At the search's first local optimum, the full model for a share of the time.
+            let run = try solveFullModel(seconds: min(request.timeLimit * Self.fullModelSlice, searchEnd - secondsElapsed))
+            knownBound = max(knownBound, run.bound ?? 0)
+            offer(run.plan)
+            request.progress?((run.rejection.map { $0 + "; " } ?? "") + "MILP: lower bound \(describe(knownBound, objective))")
+            if let done = try answerIfOptimal() { return done }
+        }
+        incumbent = try NeighborhoodSearch.improve(
+            problem, request, from: incumbent ?? start, timeLimit: searchEnd - secondsElapsed, target: target,
+            firstSize: NeighborhoodSearch.window * 3 / 2)
+        if let done = try answerIfOptimal() { return done }
+        if retry, let (_, evaluation) = incumbent {
+            let again = try AssignmentRelaxation.solve(
+                problem, request, upperBound: evaluation.latency, warmStart: incumbent,
+                timeLimit: request.timeLimit * Self.retryEnd - secondsElapsed)
+            knownBound = max(knownBound, again.bound)
+            offer(again.plan)
+            request.progress?(
+                "assignment relaxation below the search's plan\(Self.closure(again.proven)): lower bound \(describe(knownBound, objective))")
+            if let done = try answerIfOptimal() { return done }
+        }
+        if problem.layerCount >= NeighborhoodSearch.minimumLayers,
+            request.timeLimit - secondsElapsed < request.timeLimit * Self.fullModelShare
+        {
+            request.progress?("full MILP skipped: less than \(Int(Self.fullModelShare * 100))% of the time left")
+            return try answer(.feasible)
+        }
+        return nil
+    }
+
+    /// Whether a relaxation's bound is its optimum: if so, only a better plan or the full
+    /// model (which sees layers contend for a device) can close the gap left.
+    private static func closure(_ proven: Bool) -> String { proven ? ", solved" : ", stopped at its share of the time" }
+
+    /// Share of a latency solve's time the assignment relaxation may take. Measured on a
+    /// generated 40-layer instance (CBC, fp32/fp16/int8 with a budget): the relaxation's optimum,
+    /// 6.10 ms, took 8 s; the full model's bound after 50 s more was 6.00 ms.
+    static let relaxationShare = 0.3
+
+    /// The neighbourhood search runs until this share of a latency solve's time has passed; the
+    /// full MILP gets the rest (at 40 to 100 layers it improved neither plan nor bound here).
+    static let neighborhoodEnd = 0.9
+
+    /// When the relaxation did not close in its share, on up to `retryLayers` layers, the
+    /// search stops at this share and the relaxation runs again until `retryEnd`. Measured on
+    /// generated instances (`dnnplace solve generated.json --method milp --time-limit 60`, CBC,
+    /// seeds 1 to 3): at 60 layers the retry closed where the first run had not, gap 2.05% →
+    /// 1.67% (seed 2, twice) and 5.26% → 4.50% (seed 1); at 40 layers the first run closed; at
+    /// 100 layers the retry did not close and the shorter search left plans 0.2 to 0.8% worse.
+    static let neighborhoodEndBeforeRetry = 0.7
+    static let retryEnd = 0.95
+    static let retryLayers = 60
+    /// The retry runs only when its share is at least this long (a limit of 60 s or more).
+    /// With a shorter share it raised no bound here and shortened the search (CBC): at 10 s
+    /// (2.5 s for the retry) 40 layers, seed 1, 6.288 → 6.351 ms and 60 layers 0.2% worse; at
+    /// 30 s (7.5 s) the bounds at 60 layers, seeds 1 and 2, stayed at 10.24 and 13.09 ms, and
+    /// seed 1's plan was 11.01 ms with the retry and 10.85 ms without.
+    static let retryMinimumSeconds = 15.0
+
+    /// Share of a latency solve's time for the full MILP at the neighbourhood search's first
+    /// local optimum, when the relaxation reached its optimum and the search's plan is within
+    /// `fullModelSliceGap` of the bound: with that plan's latency as upper bound the model is
+    /// small enough to prove. Measured (`dnnplace solve random-40-d1.5-w4-sS.json --method milp
+    /// --time-limit 60`, fp32, CBC): seeds 1 and 2 proven optimal in 5.5 and 9.5 s, where the
+    /// full MILP after the whole search took 57.1 and 40.4 s; seed 3 (4.2% from its bound
+    /// there) and the wide quantized 40-layer instances of milp.md (2.9 to 5.4%) are searched
+    /// as before. A slice given regardless of the gap cost those a sweep of wider windows:
+    /// seed 2, 9.382 → 9.511 ms.
+    static let fullModelSlice = 0.25
+    static let fullModelSliceGap = 0.025
+
+    /// After the neighbourhood search, the full latency MILP runs only with at least this share
+    /// of the time left: on 200 layers, CBC given the last 5.9 s of 60 returned 7.6 s late, on a
+    /// model that improved neither plan nor bound at 40 to 100 layers.
+    static let fullModelShare = 0.2
+}
