@@ -103,8 +103,7 @@ public struct Machine: Sendable {
                 format.error("unsupported format '\(text)', expected '\(Machine.format)'")
             }
         }
-        let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) + "/" : ""
-        let catalogPath = folder + (object.required("catalog")?.string() ?? "catalog.json")
+        let catalogPath = resolvedPath(object.required("catalog")?.string() ?? "catalog.json", besideFile: path)
         try log.throwIfAny()
         let catalog = try DeviceCatalog.load(path: catalogPath)
         var servers: [(name: String, devices: [(kind: String, count: Int)])] = []

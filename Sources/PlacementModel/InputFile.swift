@@ -17,3 +17,11 @@ public func readFile(path: String) throws(InputError) -> Data {
         throw unreadable
     }
 }
+
+/// A path named inside a file (a machine's catalog, a suite's entries) is relative to that
+/// file's folder, not to the working directory, so inputs work from anywhere; absolute paths
+/// stay as they are.
+public func resolvedPath(_ named: String, besideFile file: String) -> String {
+    guard !named.hasPrefix("/"), let slash = file.lastIndex(of: "/") else { return named }
+    return String(file[...slash]) + named
+}

@@ -180,11 +180,10 @@ enum BenchSuite {
         }
         if suite.hasSuffix(".txt") {
             let text = String(decoding: try readFile(path: suite), as: UTF8.self)
-            let folder = suite.contains("/") ? String(suite[..<suite.lastIndex(of: "/")!]) + "/" : ""
             var problems: [Problem] = []
             for line in text.split(whereSeparator: \.isNewline) where !line.hasPrefix("#") && !line.trimmingCharacters(in: .whitespaces).isEmpty {
                 let entry = line.trimmingCharacters(in: .whitespaces)
-                problems += try resolve(entry.hasPrefix("/") || entry.contains(":") ? entry : folder + entry, devices: devices)
+                problems += try resolve(entry.contains(":") ? entry : resolvedPath(entry, besideFile: suite), devices: devices)
             }
             return problems
         }
