@@ -17,7 +17,6 @@ struct LLMBenchmark: ParsableCommand {
     var out = "results"
 
     func run() throws {
-        let catalog = try DeviceCatalog.load(path: "instances/devices/catalog.json")
         let model = try LanguageModel.load(path: "instances/llm/llama-2-70b.json")
         let clusters = ["mixed-4", "mixed-8", "mixed-12", "mixed-16", "a100-16x8"]
         let scenarios: [(objective: LayoutObjective, batch: Int, context: Int, weights: [String])] = [
@@ -33,10 +32,10 @@ struct LLMBenchmark: ParsableCommand {
         var worstRatio = Double.infinity
         var overCapacity = 0
         for name in clusters {
-            let cluster = try Cluster.load(path: "instances/llm/\(name).json", catalog: catalog)
+            let cluster = try Cluster.load(path: "instances/llm/\(name).json")
             for scenario in scenarios {
                 let workload = Workload(batch: scenario.batch, context: scenario.context, objective: scenario.objective)
-                let costModel = ServingCostModel(model: model, catalog: catalog, workload: workload)
+                let costModel = ServingCostModel(model: model, catalog: cluster.catalog, workload: workload)
                 let planner = LayoutPlanner(costModel: costModel, cluster: cluster, precisions: scenario.weights)
                 let plan = try planner.plan()
                 let naive = [planner.memoryProportionalLayout(), planner.uniformLayout()].map { costModel.evaluate($0, on: cluster) }

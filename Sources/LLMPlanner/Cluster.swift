@@ -3,7 +3,8 @@ import PlacementModel
 
 /// Servers of GPUs (`dnnplace-cluster/1`): each server holds counts of catalog kinds joined by
 /// its own link (NVLink, PCIe); servers talk over one network. A server entry with `count`
-/// stands for that many identical servers, named `name-0`, `name-1`, ...
+/// stands for that many identical servers, named `name-0`, `name-1`, ... GPU kinds and named
+/// links come from a device catalog, which the file names (`catalog`).
 public struct Cluster: Sendable {
     public struct Server: Sendable, Equatable {
         public var name: String
@@ -64,13 +65,28 @@ public struct Cluster: Sendable {
 
     public var gpuCount: Int { servers.reduce(0) { $0 + $1.gpus.reduce(0) { $0 + $1.count } } }
 
-    /// Reads a cluster; every kind must be in `catalog`.
-    public static func load(path: String, catalog: DeviceCatalog) throws(InputError) -> Cluster {
+    /// Reads a cluster. Its GPU kinds and links come from `catalog` when one is given, else from
+    /// the catalog the file names (`catalog`, relative to the cluster file, as a machine's is).
+    public static func load(path: String, catalog: DeviceCatalog? = nil) throws(InputError) -> Cluster {
         do {
-            return try Cluster(json: readJSON(path: path), catalog: catalog)
+            let json = try readJSON(path: path)
+            let kinds = if let catalog { catalog } else { try namedCatalog(json, path: path) }
+            return try Cluster(json: json, catalog: kinds)
         } catch {
             throw error.inFile(path)
         }
+    }
+
+    private static let fields: Set = ["format", "notes", "catalog", "servers", "network"]
+
+    private static func namedCatalog(_ json: JSONValue, path: String) throws(InputError) -> DeviceCatalog {
+        let log = DiagnosticLog()
+        let object = JSONReader(json, log: log).object(fields: fields)
+        if let object, !object.has("catalog") {
+            object.reader.error("missing field 'catalog': the device catalog (dnnplace-devices/1) of its GPU kinds, relative to this file")
+        }
+        guard let name = object?.optional("catalog")?.string() else { throw InputError(log.diagnostics) }
+        return try DeviceCatalog.load(path: resolvedPath(name, besideFile: path))
     }
 
     public init(json: JSONValue, catalog: DeviceCatalog) throws(InputError) {
@@ -78,7 +94,7 @@ public struct Cluster: Sendable {
         self.catalog = catalog
         servers = []
         network = Link(bandwidth: 1, latency: 0)
-        let object = JSONReader(json, log: log).object(fields: ["format", "notes", "servers", "network"])
+        let object = JSONReader(json, log: log).object(fields: Self.fields)
         if let format = object?.required("format"), let text = format.string(), text != Self.format {
             format.error("unsupported format '\(text)', expected '\(Self.format)'")
         }

@@ -27,9 +27,10 @@ struct LLM: ParsableCommand {
             (latency).
 
             MODEL is dnnplace-llm/1 JSON (instances/llm/llama-2-70b.json), CLUSTER \
-            dnnplace-cluster/1 (instances/llm/mixed-4.json); GPU kinds come from the device \
-            catalog. Exit status 2 when the model fits at no allowed precision, with the \
-            memory shortfall.
+            dnnplace-cluster/1 (instances/llm/mixed-4.json); GPU kinds and links come from \
+            the device catalog the cluster names (relative to the cluster file), or --devices. \
+            Exit status 2 when the model fits at no allowed precision, with the memory \
+            shortfall.
 
             Examples:
               dnnplace llm --model instances/llm/llama-2-70b.json --cluster instances/llm/mixed-4.json
@@ -43,8 +44,8 @@ struct LLM: ParsableCommand {
     @Option(help: "The servers (dnnplace-cluster/1 JSON).")
     var cluster: String
 
-    @Option(help: "Device catalog (dnnplace-devices/1) the cluster's GPU kinds come from.")
-    var devices = "instances/devices/catalog.json"
+    @Option(help: "Device catalog (dnnplace-devices/1) for the cluster's GPU kinds and links, in place of the one the cluster names.")
+    var devices: String?
 
     @Option(help: "throughput (tokens/s over all sequences) or latency (time per output token).")
     var objective: LayoutObjective = .throughput
@@ -93,13 +94,12 @@ struct LLM: ParsableCommand {
 
     func run() throws {
         try reportingInputErrors {
-            let catalog = try DeviceCatalog.load(path: devices)
             let language = try LanguageModel.load(path: model)
-            let servers = try Cluster.load(path: cluster, catalog: catalog)
+            let servers = try Cluster.load(path: cluster, catalog: devices.map(DeviceCatalog.load))
             let workload = Workload(
                 batch: batch, prompt: prompt, context: context, kvBytes: WeightPrecision.bytes[kv]!,
                 memoryFraction: memoryFraction, objective: objective)
-            let costModel = ServingCostModel(model: language, catalog: catalog, workload: workload)
+            let costModel = ServingCostModel(model: language, catalog: servers.catalog, workload: workload)
             let planner = LayoutPlanner(costModel: costModel, cluster: servers, precisions: precisionList, timeLimit: timeLimit)
             let plan: LayoutPlan
             do throws(InfeasibleLayout) {

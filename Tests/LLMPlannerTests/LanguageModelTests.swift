@@ -1,3 +1,4 @@
+import Foundation
 import PlacementModel
 import Testing
 
@@ -50,15 +51,44 @@ struct LanguageModelTests {
     }
 
     @Test func clustersExpandCountsAndGroupIdenticalServers() throws {
-        let catalog = try bundledCatalog()
-        let cluster = try Cluster.load(path: bundled("instances/llm/a100-16x8.json"), catalog: catalog)
+        let cluster = try Cluster.load(path: bundled("instances/llm/a100-16x8.json"))
         #expect(cluster.servers.count == 16)
         #expect(cluster.gpuCount == 128)
         #expect(cluster.servers[3].name == "dgx-3")
         #expect(cluster.classes.count == 1)
         #expect(cluster.network.bandwidth == 25e9)
-        let mixed = try Cluster.load(path: bundled("instances/llm/mixed-16.json"), catalog: catalog)
+        let mixed = try Cluster.load(path: bundled("instances/llm/mixed-16.json"))
         #expect(mixed.classes.map(\.members.count) == [4, 2, 4, 3, 3])
+    }
+
+    /// A cluster's catalog is found beside the cluster file, wherever the tool runs from; one
+    /// given to `load` (the command's --devices) takes its place; a cluster naming none is told so.
+    @Test func clustersReadTheCatalogTheyName() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dnnplace-cluster-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("devices"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let custom = """
+            {"format": "dnnplace-devices/1", "kinds": [{"kind": "npu", "memory": 1e9, "memoryBandwidth": 1e11, "peak": {"tensor": {"fp16": 1e13}, "vector": {"fp16": 1e12}}}],
+             "links": {"bus": {"bandwidth": 1e9, "latency": 0}}}
+            """
+        try custom.write(to: folder.appendingPathComponent("devices/npus.json"), atomically: true, encoding: .utf8)
+        func write(_ catalogField: String) throws -> String {
+            let path = folder.appendingPathComponent("cluster.json").path
+            try """
+                {"format": "dnnplace-cluster/1", \(catalogField) "servers": [{"gpus": [{"kind": "npu", "count": 2}], "intraLink": "bus"}], "network": "bus"}
+                """.write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let path = try write(#""catalog": "devices/npus.json","#)
+        #expect(try Cluster.load(path: path).catalog.kinds.keys.sorted() == ["npu"])
+        #expect(throws: InputError.self) { try Cluster.load(path: path, catalog: bundledCatalog()) }
+        do {
+            _ = try Cluster.load(path: write(""))
+            Issue.record("accepted a cluster without a catalog")
+        } catch let error as InputError {
+            #expect(error.description.contains("cluster.json"))
+            #expect(error.description.contains("missing field 'catalog'"))
+        }
     }
 
     @Test func unknownKindsAndLinksAreReportedWithTheirPath() throws {
