@@ -20,6 +20,9 @@ public struct SolveRequest: Sendable {
     /// instead of 6.099 ms and the windows returned their warm starts, so the plan stayed at
     /// 6.537 ms, 8.9% from the bound, where the default gap reaches 6.275 ms.
     var searchGap: Double { min(gap, Self.defaultGap) / (1 + min(gap, Self.defaultGap)) }
+    /// The value at which a plan is optimal within the requested gap of a proven lower bound
+    /// (at a gap of 0 this still covers all-zero costs).
+    func target(above bound: Double) -> Double { bound * (1 + max(gap, 1e-12)) }
     public var threads: Int = 1
     public var verbose = false
     /// Symmetry breaking between interchangeable devices (off only to measure its effect).
@@ -106,8 +109,13 @@ public enum Placer {
             if candidate.isValid, candidate.latency < evaluation.latency * (1 - 1e-12) {
                 result.assignment = inserted
                 result.evaluation = candidate
-                if let bound = result.lowerBound, candidate.latency <= bound * (1 + 1e-9) { result.status = .optimal }
             }
+        }
+        // Whatever the method, a plan within the requested gap of a proven bound is optimal.
+        if result.status == .feasible, let evaluation = result.evaluation, let bound = result.lowerBound,
+            evaluation.value(request.objective) <= request.target(above: bound)
+        {
+            result.status = .optimal
         }
         result.seconds = elapsed(since: clock)
         return result

@@ -40,7 +40,7 @@ struct ExactRun {
     var secondsElapsed: Double { elapsed(since: clock) }
 
     /// The value at which a plan is optimal within the requested gap of the bound known so far.
-    var target: Double { knownBound * (1 + max(request.gap, 1e-12)) }
+    var target: Double { request.target(above: knownBound) }
 
     /// Keeps `candidate` if it is better than the incumbent.
     mutating func offer(_ candidate: (Assignment, Evaluation)?) {
@@ -94,8 +94,7 @@ struct ExactRun {
             lowerBound: min(knownBound, evaluation.value(objective)), message: message)
     }
 
-    /// The answer if the incumbent is within the requested gap of the bound known (at a gap of
-    /// 0 this also covers all-zero costs).
+    /// The answer if the incumbent is within the requested gap of the bound known.
     func answerIfOptimal() throws -> PlacementResult? {
         guard let (_, evaluation) = incumbent, evaluation.value(objective) <= target else { return nil }
         return try answer(.optimal)

@@ -60,6 +60,16 @@ enum SplitPlacement {
                 lowerBound = max(lowerBound, relaxed.bound)
             }
         }
+        if let reference, case let evaluation = problem.evaluate(reference), evaluation.isValid,
+            evaluation.value(objective) <= request.target(above: lowerBound)
+        {
+            result.status = .optimal
+            result.assignment = reference
+            result.evaluation = evaluation
+            result.lowerBound = min(lowerBound, evaluation.value(objective))
+            result.message = "the heuristic plan meets the lower bound, so no module was solved"
+            return result
+        }
         var state = PlacedState(problem)
         // Latency modules are judged in the full plan (a module's own makespan is myopic);
         // throughput modules by their own period over the loads already placed, which measured
@@ -116,7 +126,8 @@ enum SplitPlacement {
         }
         if searchesLatency, case let evaluation = problem.evaluate(plan), evaluation.isValid {
             plan = try NeighborhoodSearch.improve(
-                problem, request, from: (plan, evaluation), timeLimit: request.timeLimit - elapsed(since: clock)).0
+                problem, request, from: (plan, evaluation), timeLimit: request.timeLimit - elapsed(since: clock),
+                target: request.target(above: lowerBound)).0
         }
         let evaluation = problem.evaluate(plan)
         guard evaluation.isValid else {
