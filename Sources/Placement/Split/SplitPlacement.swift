@@ -51,8 +51,18 @@ enum SplitPlacement {
         let reference = Placer.portfolio(problem, objective).map {
             LocalSearch.improve(problem, from: $0, objective: objective, deadline: clock + .seconds(request.timeLimit * 0.2))
         }
-        if objective == .latency, problem.layerCount <= LatencyFormulation.cutLimit, let reference {
+        /// The reference plan, if it is already within the requested gap of the bound.
+        func referenceAtBound() -> (Assignment, Evaluation)? {
+            guard let reference, case let evaluation = problem.evaluate(reference), evaluation.isValid,
+                evaluation.value(objective) <= request.target(above: lowerBound)
+            else { return nil }
+            return (reference, evaluation)
+        }
+        if objective == .latency, problem.layerCount <= LatencyFormulation.cutLimit, let reference, referenceAtBound() == nil {
             let evaluation = problem.evaluate(reference)
+            request.progress?(
+                "reference plan \(describe(evaluation.latency, objective)); assignment relaxation for up to "
+                    + "\(formatSignificant(request.timeLimit * Self.relaxationShare, digits: 3)) s")
             if evaluation.isValid, let relaxed = try? AssignmentRelaxation.solve(
                 problem, request, upperBound: evaluation.latency, warmStart: (reference, evaluation),
                 timeLimit: request.timeLimit * Self.relaxationShare)
@@ -60,11 +70,10 @@ enum SplitPlacement {
                 lowerBound = max(lowerBound, relaxed.bound)
             }
         }
-        if let reference, case let evaluation = problem.evaluate(reference), evaluation.isValid,
-            evaluation.value(objective) <= request.target(above: lowerBound)
-        {
+        if let (plan, evaluation) = referenceAtBound() {
+            request.progress?("reference plan \(describe(evaluation.value(objective), objective)) meets the lower bound")
             result.status = .optimal
-            result.assignment = reference
+            result.assignment = plan
             result.evaluation = evaluation
             result.lowerBound = min(lowerBound, evaluation.value(objective))
             result.message = "the heuristic plan meets the lower bound, so no module was solved"
