@@ -1,0 +1,38 @@
+import Foundation
+import Ingest
+@testable import Placement
+import PlacementModel
+import Testing
+
+@Suite struct LatencyPhasesTests {
+    /// The progress lines of a solve, collected from whichever thread reports them.
+    final class Lines: @unchecked Sendable {
+        private let lock = NSLock()
+        private var lines: [String] = []
+        func append(_ line: String) { lock.withLock { lines.append(line) } }
+        var all: [String] { lock.withLock { lines } }
+    }
+
+    static let bert24 = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("shared/instances/neurips20/bert24_inference.latency.json").path
+
+    /// The NeurIPS'20 BERT input's heuristic plan is optimal (100.2185), so the neighbourhood
+    /// search cannot improve it, and its relaxation needs about 13 s here. A search that
+    /// improves nothing hands the rest of its time to the full model, which proved the plan in
+    /// 24 s of a 30 s limit where the widening search had used the time up without a proof.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: bert24)))
+    func aSearchThatImprovesNothingHandsItsTimeToTheFullModel() throws {
+        let problem = try Problem(NeurIPS20.load(path: Self.bert24))
+        var request = SolveRequest(objective: .latency)
+        request.method = .milp
+        request.timeLimit = 5
+        let lines = Lines()
+        request.progress = { lines.append($0) }
+        let result = try Placer.solve(problem, request)
+        #expect(abs(try #require(result.evaluation?.latency) - 100.2185) < 1e-9)
+        let phases = lines.all
+        let relaxation = try #require(phases.firstIndex { $0.hasPrefix("assignment relaxation, stopped") }, "\(phases)")
+        #expect(phases[(relaxation + 1)...].contains { $0.hasPrefix("MILP: ") && $0.contains(" rows, ") }, "\(phases)")
+    }
+}
