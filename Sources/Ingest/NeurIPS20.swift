@@ -15,6 +15,21 @@ public enum NeurIPS20 {
         }
     }
 
+    /// Whether a JSON document is in this format: its `maxFPGAs` field, which no
+    /// `dnnplace-instance/1` has.
+    public static func recognises(_ json: JSONValue) -> Bool { json["maxFPGAs"] != nil }
+
+    /// Reads an instance file in either format the tools accept: `dnnplace-instance/1`, or this
+    /// one, mapped as SPEC §8 says.
+    public static func problem(path: String) throws(InputError) -> Problem {
+        let json = try readJSON(path: path)
+        do {
+            return try recognises(json) ? Problem(instance(json: json, name: fileStem(path))) : Problem(json: json)
+        } catch {
+            throw error.inFile(path)
+        }
+    }
+
     public static func instance(json: JSONValue, name: String) throws(InputError) -> Instance {
         let log = DiagnosticLog()
         let root = JSONReader(json, log: log)

@@ -187,19 +187,7 @@ enum BenchSuite {
             }
             return problems
         }
-        let json = try readJSON(path: suite)
-        if json["maxFPGAs"] != nil {
-            do {
-                return [try Problem(NeurIPS20.instance(json: json, name: String(suite.split(separator: "/").last!.split(separator: ".").first!)))]
-            } catch {
-                throw error.inFile(suite)
-            }
-        }
-        do {
-            return [try Problem(json: json)]
-        } catch {
-            throw error.inFile(suite)
-        }
+        return [try NeurIPS20.problem(path: suite)]
     }
 
     /// `random:layers=100,seed=1,quantized` and `randwire:graph=ws,nodes=32,seed=1,regime=small`.

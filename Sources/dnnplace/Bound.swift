@@ -19,7 +19,7 @@ struct Bound: ParsableCommand {
               dnnplace bound instances/cnn-cpu-2gpu.json --objective throughput --time-limit 10 --json
             """)
 
-    @Argument(help: "The instance file (dnnplace-instance/1 JSON), or an ONNX model with --devices.")
+    @Argument(help: "The instance file (dnnplace-instance/1 JSON, or a NeurIPS'20 placement input), or an ONNX model with --devices.")
     var instance: String
 
     @OptionGroup var input: ModelInput

@@ -6,12 +6,19 @@ import PlacementModel
 import Reports
 
 /// Runs a command body and turns bad input (or an unwritable model file) into the SPEC §7 exit
-/// status 1, with every diagnostic on standard error, instead of a crash or a stack trace.
-func reportingInputErrors(_ body: () throws -> Void) throws {
+/// status 1, with the diagnostics on standard error, instead of a crash or a stack trace. Past
+/// `limit` diagnostics (a file in another format has one per field) the rest are counted, not
+/// listed; `validate` lists them all.
+func reportingInputErrors(limit: Int? = 20, _ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as InputError {
-        printError(error.diagnostics.map { "error: \($0)" }.joined(separator: "\n"))
+        let shown = error.diagnostics.prefix(limit ?? error.diagnostics.count)
+        var lines = shown.map { "error: \($0)" }
+        if shown.count < error.diagnostics.count {
+            lines.append("error: … and \(error.diagnostics.count - shown.count) more (dnnplace validate lists them all)")
+        }
+        printError(lines.joined(separator: "\n"))
         throw ExitCode(1)
     } catch let error as ModelFileError {
         printError("error: \(error)")
@@ -48,7 +55,7 @@ func emit(_ report: PlanReport, json: Bool) throws {
 /// Loads an instance and a plan for it and evaluates the plan; a plan that names unknown
 /// things or breaks a constraint is bad input, reported with the plan's file.
 func loadEvaluatedPlan(instance: String, plan path: String) throws(InputError) -> (Problem, Plan, Assignment, Evaluation) {
-    let problem = try Instance.load(path: instance)
+    let problem = try NeurIPS20.problem(path: instance)
     let plan = try Plan.load(path: path)
     let assignment: Assignment
     do throws(InputError) {
@@ -77,7 +84,7 @@ struct ModelInput: ParsableArguments {
 
     /// The problem in `path`: an instance, or an ONNX model costed on the machine.
     func problem(_ path: String, objective: Objective?) throws -> Problem {
-        guard path.lowercased().hasSuffix(".onnx") else { return try Instance.load(path: path) }
+        guard path.lowercased().hasSuffix(".onnx") else { return try NeurIPS20.problem(path: path) }
         guard let devices else {
             throw InputError(file: path, "an ONNX model needs --devices MACHINE.json to be costed on (e.g. instances/devices/cpu-2gpu.json)")
         }

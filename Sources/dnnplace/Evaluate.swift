@@ -18,7 +18,7 @@ struct Evaluate: ParsableCommand {
               dnnplace evaluate instances/tiny.json instances/plans/tiny.json --json --objective throughput
             """)
 
-    @Argument(help: "The instance file (dnnplace-instance/1 JSON).")
+    @Argument(help: "The instance file (dnnplace-instance/1 JSON, or a NeurIPS'20 placement input).")
     var instance: String
 
     @Argument(help: "The plan file (dnnplace-plan/1 JSON).")

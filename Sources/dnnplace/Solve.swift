@@ -31,7 +31,7 @@ struct Solve: ParsableCommand {
               dnnplace solve instances/quantized-chain.json --pareto 8 --pareto-out chain-front
             """)
 
-    @Argument(help: "The instance file (dnnplace-instance/1 JSON), or an ONNX model with --devices.")
+    @Argument(help: "The instance file (dnnplace-instance/1 JSON, or a NeurIPS'20 placement input), or an ONNX model with --devices.")
     var instance: String
 
     @OptionGroup var input: ModelInput

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Ingest
 import PlacementModel
 
 struct Validate: ParsableCommand {
@@ -14,12 +15,12 @@ struct Validate: ParsableCommand {
               dnnplace validate instances/cnn-cpu-2gpu.json
             """)
 
-    @Argument(help: "The instance file (dnnplace-instance/1 JSON).")
+    @Argument(help: "The instance file (dnnplace-instance/1 JSON, or a NeurIPS'20 placement input).")
     var instance: String
 
     func run() throws {
-        try reportingInputErrors {
-            let problem = try Instance.load(path: instance)
+        try reportingInputErrors(limit: nil) {
+            let problem = try NeurIPS20.problem(path: instance)
             let classes = problem.deviceClasses.filter { $0.count > 1 }.map { "{\($0.map(problem.deviceName).joined(separator: ", "))}" }
             print("\(instance): valid: \(counted(problem.layerCount, "layer")), \(counted(problem.graph.edgeCount, "edge")), \(counted(problem.deviceCount, "device")) of \(counted(problem.kindCount, "kind")), \(counted(problem.precisionCount, "precision"))")
             if !classes.isEmpty { print("interchangeable devices: \(classes.joined(separator: " "))") }

@@ -29,6 +29,34 @@ import Testing
         #expect(missing.stderr.contains("/nonexistent/instance.json: no such file"))
     }
 
+    /// A file in another format has an error per field: commands show 20 and count the rest,
+    /// `validate` lists them all.
+    @Test func errorsPastTwentyAreCountedExceptByValidate() throws {
+        let layers = (0..<25).map { #"{"name": "l\#($0)", "colour": "red", "costs": {"k": {"fp32": 1}}}"# }
+        let path = try temporaryFile(#"{"devices": [{"name": "d", "kind": "k"}], "layers": ["# + layers.joined(separator: ", ") + "]}")
+        let solve = try dnnplace("solve", path, "--method", "greedy")
+        #expect(solve.status == 1)
+        let lines = solve.stderr.split(separator: "\n")
+        #expect(lines.count == 21)
+        #expect(lines.last == "error: … and 5 more (dnnplace validate lists them all)")
+        let validate = try dnnplace("validate", path)
+        #expect(validate.stderr.split(separator: "\n").filter { $0.contains("colour: unknown field") }.count == 25)
+    }
+
+    static let neurips20 = packageRoot.deletingLastPathComponent()
+        .appendingPathComponent("shared/instances/neurips20/bert24_inference.latency.json").path
+
+    /// NeurIPS'20 placement inputs are read as SPEC §8 maps them, as `import neurips20` would.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: neurips20)))
+    func neurips20InputsAreReadInPlace() throws {
+        let validate = try dnnplace("validate", Self.neurips20)
+        #expect(validate.status == 0, "\(validate.stderr)")
+        #expect(validate.stdout.contains("valid: 32 layers, 55 edges, 13 devices of 2 kinds"))
+        let solve = try dnnplace("solve", Self.neurips20, "--method", "greedy", "--objective", "latency", "--json")
+        #expect(solve.status == 0, "\(solve.stderr)")
+        #expect(solve.stdout.contains(#""instance": "bert24_inference""#))
+    }
+
     @Test func evaluateJSONCarriesTheEvaluatorsFigures() throws {
         let run = try dnnplace("evaluate", instancePath("tiny.json"), instancePath("plans/tiny.json"), "--json")
         #expect(run.status == 0, "\(run.stderr)")
