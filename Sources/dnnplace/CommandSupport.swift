@@ -16,7 +16,7 @@ func reportingInputErrors(limit: Int? = 20, _ body: () throws -> Void) throws {
         let shown = error.diagnostics.prefix(limit ?? error.diagnostics.count)
         var lines = shown.map { "error: \($0)" }
         if shown.count < error.diagnostics.count {
-            lines.append("error: … and \(error.diagnostics.count - shown.count) more (dnnplace validate lists them all)")
+            lines.append("error: … and \(error.diagnostics.count - shown.count) more")
         }
         printError(lines.joined(separator: "\n"))
         throw ExitCode(1)
