@@ -11,19 +11,53 @@ struct Validate: ParsableCommand {
             non-finite numbers, duplicate names, unknown devices, kinds and precisions, cycles, \
             layers no device can run, pins and groups that cannot hold.
 
-            Example:
+            With --json the verdict is one object on standard output, for scripts: the counts \
+            when the file is valid, else every error as {file, path, message}; the exit status \
+            is 1 either way for an invalid file.
+
+            Examples:
               dnnplace validate instances/cnn-cpu-2gpu.json
+              dnnplace validate my-instance.json --json
             """)
 
     @Argument(help: "The instance file (dnnplace-instance/1 JSON, or a NeurIPS'20 placement input).")
     var instance: String
 
+    @Flag(help: "Print the verdict as JSON (counts, or every error with its file, JSON path and message).")
+    var json = false
+
     func run() throws {
-        try reportingInputErrors(limit: nil) {
-            let problem = try NeurIPS20.problem(path: instance)
-            let classes = problem.deviceClasses.filter { $0.count > 1 }.map { "{\($0.map(problem.deviceName).joined(separator: ", "))}" }
-            print("\(instance): valid: \(counted(problem.layerCount, "layer")), \(counted(problem.graph.edgeCount, "edge")), \(counted(problem.deviceCount, "device")) of \(counted(problem.kindCount, "kind")), \(counted(problem.precisionCount, "precision"))")
-            if !classes.isEmpty { print("interchangeable devices: \(classes.joined(separator: " "))") }
+        guard json else {
+            try reportingInputErrors(limit: nil) {
+                let problem = try NeurIPS20.problem(path: instance)
+                let classes = interchangeable(problem).map { "{\($0.joined(separator: ", "))}" }
+                print("\(instance): valid: \(counted(problem.layerCount, "layer")), \(counted(problem.graph.edgeCount, "edge")), \(counted(problem.deviceCount, "device")) of \(counted(problem.kindCount, "kind")), \(counted(problem.precisionCount, "precision"))")
+                if !classes.isEmpty { print("interchangeable devices: \(classes.joined(separator: " "))") }
+            }
+            return
         }
+        do throws(InputError) {
+            let problem = try NeurIPS20.problem(path: instance)
+            print(
+                JSONValue.record([
+                    "file": .string(instance), "valid": true, "layers": .number(Double(problem.layerCount)),
+                    "edges": .number(Double(problem.graph.edgeCount)), "devices": .number(Double(problem.deviceCount)),
+                    "kinds": .number(Double(problem.kindCount)), "precisions": .number(Double(problem.precisionCount)),
+                    "interchangeableDevices": .array(interchangeable(problem).map { .array($0.map(JSONValue.string)) }),
+                ]).serialized(pretty: true))
+        } catch {
+            let errors = error.diagnostics.map { diagnostic in
+                JSONValue.record([
+                    "file": diagnostic.file.map(JSONValue.string), "path": .string(diagnostic.path), "message": .string(diagnostic.message),
+                ])
+            }
+            print(JSONValue.record(["file": .string(instance), "valid": false, "errors": .array(errors)]).serialized(pretty: true))
+            throw ExitCode(1)
+        }
+    }
+
+    /// The names of each class of two or more interchangeable devices.
+    private func interchangeable(_ problem: Problem) -> [[String]] {
+        problem.deviceClasses.filter { $0.count > 1 }.map { $0.map(problem.deviceName) }
     }
 }

@@ -19,6 +19,20 @@ import Testing
         #expect(run.stdout.isEmpty)
     }
 
+    @Test func validateJSONGivesTheCountsOrEveryError() throws {
+        let good = try dnnplace("validate", instancePath("cnn-cpu-2gpu.json"), "--json")
+        #expect(good.status == 0)
+        let verdict = try JSONParser.parse(good.stdout)
+        #expect(verdict["valid"] == true)
+        #expect(verdict["layers"] == 17)
+        let path = try temporaryFile(#"{"devices": [{"name": "d", "kind": "k"}], "layers": [{"name": "a", "costs": {"k": {"fp32": -2}}}]}"#)
+        let bad = try dnnplace("validate", path, "--json")
+        #expect(bad.status == 1)
+        let errors = try JSONParser.parse(bad.stdout)
+        #expect(errors["valid"] == false)
+        #expect(errors["errors"] == [.record(["file": .string(path), "path": "layers[0].costs.k.fp32", "message": "must not be negative, found -2"])])
+    }
+
     @Test func garbageAndMissingFilesAreNamed() throws {
         let garbage = try temporaryFile("{\"layers\": [1, 2,,]}")
         let run = try dnnplace("validate", garbage)
