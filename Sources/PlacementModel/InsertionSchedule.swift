@@ -7,8 +7,7 @@ extension Problem {
         let transfers = TransferSet(self, assignment)
         var start = [Double](repeating: 0, count: layerCount)
         var finish = [Double](repeating: 0, count: layerCount)
-        // Busy intervals per device, sorted by start (and so by end).
-        var busy = [[(start: Double, end: Double)]](repeating: [], count: deviceCount)
+        var busy = [BusyIntervals](repeating: BusyIntervals(), count: deviceCount)
         for v in graph.topologicalOrder(byPriority: upwardRank(assignment, transfers)) {
             let d = assignment.device[v]
             var arrival = 0.0
@@ -16,21 +15,9 @@ extension Problem {
                 arrival = max(arrival, finish[u] + transferTime(assignment, transfers, from: u, to: d))
             }
             let cost = layerCost(assignment, v)
-            var low = 0
-            var high = busy[d].count
-            while low < high {
-                let middle = (low + high) / 2
-                if busy[d][middle].end <= arrival { low = middle + 1 } else { high = middle }
-            }
-            var begin = arrival
-            var position = low
-            while position < busy[d].count, begin + cost > busy[d][position].start {
-                begin = max(begin, busy[d][position].end)
-                position += 1
-            }
-            busy[d].insert((begin, begin + cost), at: position)
-            start[v] = begin
-            finish[v] = begin + cost
+            start[v] = busy[d].earliestGap(from: arrival, duration: cost)
+            finish[v] = start[v] + cost
+            busy[d].book(start[v], duration: cost)
         }
         return start
     }

@@ -17,6 +17,22 @@ import Testing
         #expect(problem.evaluate(plan).isValid)
     }
 
+    /// HEFT on one device with a layer of zero cost: A (10) at 0, Z (0) at 0, then Z's successor
+    /// Q (5) must wait for A. It was put over A (the plan failed evaluation, so HEFT found none).
+    @Test func heftKeepsLayersApartAroundZeroCostLayers() throws {
+        let problem = try Problem(Instance(
+            name: "zero", devices: [Device(name: "d", kind: "k", memory: 1e9)], links: Links(intraServer: Link(bandwidth: 1e9, latency: 0)),
+            layers: [
+                Layer(name: "A", costs: ["k": ["fp32": 10]]), Layer(name: "Z", costs: ["k": ["fp32": 0]]),
+                Layer(name: "Q", costs: ["k": ["fp32": 5]]),
+            ], edges: [Edge(from: "Z", to: "Q")]))
+        let plan = try #require(Greedy.place(problem, objective: .latency, rule: .earliestFinish, order: .upwardRank, insertion: true))
+        let evaluation = problem.evaluate(plan)
+        #expect(evaluation.isValid, "\(evaluation.violations)")
+        #expect(plan.start == [0, 0, 10])
+        #expect(evaluation.latency == 15)
+    }
+
     @Test func greedyRespectsMemoryGroupsAndPins() throws {
         // Two GPUs of 100 bytes; the group {a, b} needs 120 bytes together: it must take the
         // 200-byte CPU; c is pinned to gpu1.

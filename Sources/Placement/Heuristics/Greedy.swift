@@ -85,8 +85,8 @@ public enum Greedy {
         var precision: [Int]
         var startTime: [Double]
         var finishTime: [Double]
-        /// Busy intervals per device, by start (with insertion); else only the last end counts.
-        var busy: [[(start: Double, end: Double)]]
+        /// Busy intervals per device (with insertion); else only the last end counts.
+        var busy: [BusyIntervals]
         let insertion: Bool
         var memoryLeft: [Double]
         var budgetLeft: Double
@@ -107,7 +107,7 @@ public enum Greedy {
             precision = [Int](repeating: -1, count: n)
             startTime = [Double](repeating: 0, count: n)
             finishTime = [Double](repeating: 0, count: n)
-            busy = [[(start: Double, end: Double)]](repeating: [], count: problem.deviceCount)
+            busy = [BusyIntervals](repeating: BusyIntervals(), count: problem.deviceCount)
             memoryLeft = problem.memory
             budgetLeft = problem.instance.accuracyBudget ?? .infinity
             budgetReserve = (0..<n).reduce(0) { total, v in
@@ -158,23 +158,7 @@ public enum Greedy {
                 let bytes = largestOutput(u)
                 ready = max(ready, finishTime[u] + problem.transfers.time(from: device[u], to: option.device, bytes: bytes))
             }
-            let intervals = busy[option.device]
-            guard insertion else {
-                let begin = max(ready, intervals.last?.end ?? 0)
-                return (begin, begin + option.cost)
-            }
-            // Intervals do not overlap, so their ends are sorted too: skip those ending by `ready`.
-            var low = 0
-            var high = intervals.count
-            while low < high {
-                let middle = (low + high) / 2
-                if intervals[middle].end <= ready { low = middle + 1 } else { high = middle }
-            }
-            var begin = ready
-            for interval in intervals[low...] {
-                if begin + option.cost <= interval.start { break }
-                begin = max(begin, interval.end)
-            }
+            let begin = insertion ? busy[option.device].earliestGap(from: ready, duration: option.cost) : max(ready, busy[option.device].end)
             return (begin, begin + option.cost)
         }
 
@@ -189,8 +173,7 @@ public enum Greedy {
             precision[v] = option.precision
             startTime[v] = begin
             finishTime[v] = end
-            let position = busy[option.device].firstIndex { $0.start > begin } ?? busy[option.device].endIndex
-            busy[option.device].insert((begin, end), at: position)
+            busy[option.device].book(begin, duration: option.cost)
             memoryLeft[option.device] -= problem.weightBytes(v, option.precision)
             budgetLeft -= problem.sensitivity(v, option.precision)
             budgetReserve -= minimumSensitivity(v)
