@@ -33,6 +33,24 @@ import Testing
         #expect(evaluation.latency == 15)
     }
 
+    /// A layer that can run on one device only keeps room there: the fast, small GPU holds 100
+    /// bytes, `a` (80 bytes) prefers it, but `b` (40 bytes) is pinned to it. Greedy put `a` there
+    /// first and then found no plan.
+    @Test func greedyLeavesRoomForPinnedLayers() throws {
+        let problem = try Problem(Instance(
+            name: "room",
+            devices: [Device(name: "cpu", kind: "cpu", memory: 1e9), Device(name: "gpu", kind: "gpu", memory: 100)],
+            links: Links(intraServer: Link(bandwidth: 1e9, latency: 0)),
+            layers: [
+                Layer(name: "a", params: 20, costs: ["cpu": ["fp32": 9], "gpu": ["fp32": 1]]),
+                Layer(name: "b", params: 10, costs: ["cpu": ["fp32": 9], "gpu": ["fp32": 1]], pin: "gpu"),
+            ], edges: []))
+        for objective in Objective.allCases {
+            let plan = try #require(Greedy.place(problem, objective: objective))
+            #expect(plan.device == [0, 1])
+        }
+    }
+
     @Test func greedyRespectsMemoryGroupsAndPins() throws {
         // Two GPUs of 100 bytes; the group {a, b} needs 120 bytes together: it must take the
         // 200-byte CPU; c is pinned to gpu1.

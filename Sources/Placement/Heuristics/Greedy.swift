@@ -97,6 +97,11 @@ public enum Greedy {
         /// Per group, the least weight of its members not yet placed.
         var groupWeight: [Double]
         let lightest: [Double]
+        /// The device of each layer that can run on one device only (a pin, say), else nil.
+        let onlyDevice: [Int?]
+        /// Per device, the least weight of the layers not yet placed that can run only there:
+        /// memory other layers must leave free, or the plan paints itself into a corner.
+        var forcedWeight: [Double]
         var loads: LoadTracker
 
         init(_ problem: Problem, insertion: Bool) {
@@ -117,6 +122,10 @@ public enum Greedy {
             let lightest = (0..<n).map { v in problem.options[v].map { problem.weightBytes(v, $0.precision) }.min() ?? 0 }
             self.lightest = lightest
             groupWeight = problem.groups.map { layers in layers.reduce(0) { $0 + lightest[$1] } }
+            let onlyDevice = problem.options.map { options in Set(options.map(\.device)).count == 1 ? options.first?.device : nil }
+            self.onlyDevice = onlyDevice
+            forcedWeight = [Double](repeating: 0, count: problem.deviceCount)
+            for v in 0..<n { if let d = onlyDevice[v] { forcedWeight[d] += lightest[v] } }
             loads = LoadTracker(problem)
         }
 
@@ -135,7 +144,8 @@ public enum Greedy {
                     return false
                 }
             }
-            if weight > memoryLeft[d] * (1 + 1e-12) { return false }
+            let reserved = forcedWeight[d] - (onlyDevice[v] == d ? lightest[v] : 0)
+            if weight + reserved > memoryLeft[d] * (1 + 1e-12) { return false }
             let penalty = problem.sensitivity(v, option.precision)
             return penalty + budgetReserve - minimumSensitivity(v) <= budgetLeft * (1 + 1e-12)
         }
@@ -177,6 +187,7 @@ public enum Greedy {
             memoryLeft[option.device] -= problem.weightBytes(v, option.precision)
             budgetLeft -= problem.sensitivity(v, option.precision)
             budgetReserve -= minimumSensitivity(v)
+            if let d = onlyDevice[v] { forcedWeight[d] -= lightest[v] }
             if let g = groupOf[v] {
                 if groupDevice[g] == nil { groupDevice[g] = option.device }
                 groupWeight[g] -= lightest[v]
