@@ -19,6 +19,40 @@ import Testing
         return try Placer.solve(problem, request)
     }
 
+    /// A 60-layer throughput chain on a `fast` device (memory `fastMemory`) and a `slow` one;
+    /// `change` may alter layer i.
+    static func chain(fastMemory: Double, _ change: (Int, inout Layer) -> Void) throws -> Problem {
+        let layers = (0..<60).map { i -> Layer in
+            var layer = Layer(name: "L\(i)", params: 1, outputElements: 1, costs: ["f": ["fp32": 1], "s": ["fp32": 1.5 + Double(i % 7) / 10]])
+            change(i, &layer)
+            return layer
+        }
+        return try Problem(Instance(
+            name: "chain", devices: [Device(name: "fast", kind: "f", memory: fastMemory), Device(name: "slow", kind: "s", memory: 1e9)],
+            links: Links(intraServer: Link(bandwidth: 1e9, latency: 0)), layers: layers,
+            edges: zip(layers, layers.dropFirst()).map { Edge(from: $0.name, to: $1.name) }, objective: .throughput))
+    }
+
+    /// Modules see what their layers owe to layers outside them. L0 is cheaper on `slow` but
+    /// shares a group with L50, which runs on `fast` only, so the group's device is `fast`; and
+    /// L55, pinned to `fast`, needs 40 of its 100 bytes. Split found no plan for the later
+    /// module before (L0 put on `slow`; `fast` filled by the first module).
+    @Test(arguments: ["group", "pin"])
+    func modulesLeaveWhatLaterLayersNeed(constraint: String) throws {
+        let problem = try Self.chain(fastMemory: constraint == "pin" ? 100 : 1e9) { i, layer in
+            switch (constraint, i) {
+            case ("group", 0): layer.costs["s"] = ["fp32": 0.1]; layer.group = "g"
+            case ("group", 50): layer.costs["s"] = nil; layer.group = "g"
+            case ("pin", 55): layer.params = 10; layer.pin = "fast"
+            default: break
+            }
+        }
+        let result = try Self.split(problem, .throughput, timeLimit: 10)
+        let plan = try #require(result.assignment, "\(result.message ?? "")")
+        #expect(problem.evaluate(plan).isValid)
+        #expect(result.message?.contains("modules of at most") == true, "\(result.message ?? "")")
+    }
+
     @Test func modulesAreContiguousBoundedAndKeepTheQuotientAcyclic() throws {
         let problem = try Self.random(300, seed: 2, objective: .latency)
         let modules = ModularSegmentation.modules(problem, maxSize: 20)

@@ -432,8 +432,9 @@ private func leastSensitivity(_ problem: Problem, _ v: Int) -> Double {
 
 /// One module as a problem of its own: its layers (sub-layer i is `module[i]`), followed, for
 /// throughput, by a pinned zero-cost stub per placed layer that feeds it or (for a border window,
-/// re-solved after everything is placed) that it feeds; the devices with the
-/// memory left; the budget left minus the reserve of later layers; groups already placed become pins.
+/// re-solved after everything is placed) that it feeds; the devices with the memory left, less
+/// what later layers that can run only there need; the budget left minus the reserve of later
+/// layers; groups already placed become pins.
 /// (Stubs send their tensors again even where an earlier consumer already received them: the
 /// module's estimate is pessimistic there, the final evaluation exact.)
 private struct ModuleContext {
@@ -456,6 +457,15 @@ private struct ModuleContext {
         var layers = module.map { v -> Layer in
             var layer = instance.layers[v]
             if let group = layer.group, let d = groupDevice[group] { layer.pin = problem.deviceName(d) }
+            // The whole problem has already cut a group's layers down to the devices every
+            // member can run on; without the members outside the module, the module would not.
+            let allowed = Set(problem.options[v].map(\.device))
+            if allowed.count == 1, let d = allowed.first {
+                layer.pin = problem.deviceName(d)
+            } else {
+                let kinds = Set(allowed.map { problem.kindNames[problem.kindOf[$0]] })
+                layer.costs = layer.costs.filter { kinds.contains($0.key) }
+            }
             return layer
         }
         var edges: [Edge] = []
@@ -488,8 +498,16 @@ private struct ModuleContext {
                 costs: [problem.kindNames[problem.kindOf[d]]: [problem.precisionName(state.precision[u]): 0]],
                 pin: problem.deviceName(d)))
         }
+        // Later layers that can go to one device only (a pin, a group already placed) keep
+        // their least weight free there: the module would otherwise fill it and leave them none.
+        var kept = [Double](repeating: 0, count: problem.deviceCount)
+        for (v, layer) in instance.layers.enumerated() where state.device[v] < 0 && !inModule.contains(v) {
+            let devices = Set(problem.options[v].map(\.device))
+            guard let d = layer.group.flatMap({ groupDevice[$0] }) ?? (devices.count == 1 ? devices.first : nil) else { continue }
+            kept[d] += problem.options[v].map { problem.weightBytes(v, $0.precision) }.min() ?? 0
+        }
         var devices = instance.devices
-        for d in devices.indices { devices[d].memory = max(0, devices[d].memory - state.memoryUsed[d]) }
+        for d in devices.indices { devices[d].memory = max(0, devices[d].memory - state.memoryUsed[d] - kept[d]) }
         let budget = instance.accuracyBudget.map { max(0, $0 - state.budgetUsed - reserve) }
         self.stubs = stubs
         sub = try Problem(Instance(
