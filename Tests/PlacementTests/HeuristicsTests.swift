@@ -51,6 +51,24 @@ import Testing
         }
     }
 
+    /// `b` is pinned to a 10-byte device where only int8 fits (penalty 0.004 of a 0.005 budget),
+    /// so `a` must not spend 0.003 on fp16. Greedy counted `b`'s fp32 (which cannot fit) as its
+    /// cheapest choice, reserved nothing, and then found no plan.
+    @Test func greedyReservesTheBudgetAPinnedLayerCannotAvoid() throws {
+        let problem = try Problem(Instance(
+            name: "reserve", precisions: [Precision(name: "fp32", bits: 32), Precision(name: "fp16", bits: 16), Precision(name: "int8", bits: 8)],
+            devices: [Device(name: "big", kind: "g", memory: 1e9), Device(name: "small", kind: "g", memory: 10)],
+            links: Links(intraServer: Link(bandwidth: 1e9, latency: 0)),
+            layers: [
+                Layer(name: "a", params: 10, costs: ["g": ["fp32": 2, "fp16": 1]], sensitivity: ["fp16": 0.003]),
+                Layer(name: "b", params: 10, costs: ["g": ["fp32": 1, "int8": 1]], sensitivity: ["int8": 0.004], pin: "small"),
+            ], edges: [], accuracyBudget: 0.005))
+        for objective in Objective.allCases {
+            let plan = try #require(Greedy.place(problem, objective: objective))
+            #expect(plan.precision == [0, 2])
+        }
+    }
+
     @Test func greedyRespectsMemoryGroupsAndPins() throws {
         // Two GPUs of 100 bytes; the group {a, b} needs 120 bytes together: it must take the
         // 200-byte CPU; c is pinned to gpu1.

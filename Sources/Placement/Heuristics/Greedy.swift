@@ -92,6 +92,8 @@ public enum Greedy {
         var budgetLeft: Double
         /// Σ of the smallest sensitivity of each layer not yet placed: kept in reserve.
         var budgetReserve: Double
+        /// Per layer, the smallest sensitivity of an option that fits its device's memory.
+        let leastPenalty: [Double]
         var groupDevice: [Int: Int] = [:]
         var groupOf: [Int: Int] = [:]
         /// Per group, the least weight of its members not yet placed.
@@ -115,9 +117,12 @@ public enum Greedy {
             busy = [BusyIntervals](repeating: BusyIntervals(), count: problem.deviceCount)
             memoryLeft = problem.memory
             budgetLeft = problem.instance.accuracyBudget ?? .infinity
-            budgetReserve = (0..<n).reduce(0) { total, v in
-                total + (problem.options[v].map { problem.sensitivity(v, $0.precision) }.min() ?? 0)
+            // An option heavier than its device's whole memory is in no plan: it reserves nothing.
+            leastPenalty = (0..<n).map { v in
+                let fitting = problem.options[v].filter { problem.weightBytes(v, $0.precision) <= problem.memory[$0.device] * (1 + 1e-12) }
+                return (fitting.isEmpty ? problem.options[v] : fitting).map { problem.sensitivity(v, $0.precision) }.min() ?? 0
             }
+            budgetReserve = leastPenalty.reduce(0, +)
             for (g, layers) in problem.groups.enumerated() { for v in layers { groupOf[v] = g } }
             let lightest = (0..<n).map { v in problem.options[v].map { problem.weightBytes(v, $0.precision) }.min() ?? 0 }
             self.lightest = lightest
@@ -127,10 +132,6 @@ public enum Greedy {
             forcedWeight = [Double](repeating: 0, count: problem.deviceCount)
             for v in 0..<n { if let d = onlyDevice[v] { forcedWeight[d] += lightest[v] } }
             loads = LoadTracker(problem)
-        }
-
-        func minimumSensitivity(_ v: Int) -> Double {
-            problem.options[v].map { problem.sensitivity(v, $0.precision) }.min() ?? 0
         }
 
         func allows(_ v: Int, _ option: Problem.Option) -> Bool {
@@ -147,7 +148,7 @@ public enum Greedy {
             let reserved = forcedWeight[d] - (onlyDevice[v] == d ? lightest[v] : 0)
             if weight + reserved > memoryLeft[d] * (1 + 1e-12) { return false }
             let penalty = problem.sensitivity(v, option.precision)
-            return penalty + budgetReserve - minimumSensitivity(v) <= budgetLeft * (1 + 1e-12)
+            return penalty + budgetReserve - leastPenalty[v] <= budgetLeft * (1 + 1e-12)
         }
 
         func largestOutput(_ u: Int) -> Double {
@@ -186,7 +187,7 @@ public enum Greedy {
             busy[option.device].book(begin, duration: option.cost)
             memoryLeft[option.device] -= problem.weightBytes(v, option.precision)
             budgetLeft -= problem.sensitivity(v, option.precision)
-            budgetReserve -= minimumSensitivity(v)
+            budgetReserve -= leastPenalty[v]
             if let d = onlyDevice[v] { forcedWeight[d] -= lightest[v] }
             if let g = groupOf[v] {
                 if groupDevice[g] == nil { groupDevice[g] = option.device }
