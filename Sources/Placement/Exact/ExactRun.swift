@@ -132,7 +132,9 @@ struct ExactRun {
         let provenGap = lowerBound > 0 ? (value - lowerBound) / lowerBound : (value == 0 ? 0 : .infinity)
         result.status = solved.status == .optimal && provenGap <= request.gap + 1e-7 ? .optimal : .feasible
         if solved.status == .optimal, result.status != .optimal {
-            result.message = "the solver reported optimal, but the evaluated plan is \(formatSignificant(provenGap * 100))% above its bound"
+            // The rejection, if any, says why: the solver's plan failed evaluation.
+            result.message = (rejection.map { $0 + "; " } ?? "")
+                + "the solver reported optimal, but the evaluated plan is \(formatSignificant(provenGap * 100))% above its bound"
         }
         return result
     }
