@@ -131,6 +131,25 @@ import Testing
 
     /// Above its size limit the full model is not handed to the solver (whose first LP alone
     /// outran the time limit): the method answers with its evaluated warm start and says why.
+    /// A 1 kB device beside 1 GB ones: both layers are fastest there, but together they weigh
+    /// 1,020 bytes. With the memory rows scaled by the largest capacity alone, GLPK's and CBC's
+    /// tolerance let both onto it; the evaluator rejected that plan and the heuristic's was
+    /// returned.
+    @Test(arguments: SolverBackend.allCases) func aSmallDevicesMemoryHoldsBesideLargeOnes(backend: SolverBackend) throws {
+        let problem = try Problem(Instance(
+            name: "small",
+            devices: [Device(name: "tiny", kind: "t", memory: 1000), Device(name: "big", kind: "b", memory: 1e9),
+                      Device(name: "huge", kind: "b", memory: 2e9)],
+            links: Links(intraServer: Link(bandwidth: 1e9, latency: 0)),
+            layers: [
+                Layer(name: "a", params: 130, costs: ["t": ["fp32": 1], "b": ["fp32": 10]]),
+                Layer(name: "c", params: 125, costs: ["t": ["fp32": 1], "b": ["fp32": 10]]),
+            ], edges: [], objective: .throughput))
+        let result = try Placer.solve(problem, Self.milp(.throughput, backend))
+        #expect(result.status == .optimal, "\(result.message ?? "")")
+        #expect(result.evaluation?.period == 10)
+    }
+
     @Test func largeLatencyInstancesReturnTheWarmStartAndSayWhy() throws {
         let problem = try SplitTests.random(ExactPlacement.modelLayerLimit[.latency]! + 1, seed: 1, objective: .latency)
         let result = try Placer.solve(problem, Self.milp(.latency, .cbc, timeLimit: 5))

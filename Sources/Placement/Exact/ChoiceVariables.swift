@@ -69,18 +69,24 @@ struct ChoiceVariables {
     func devices(_ v: Int) -> [Int] { Array(Set(problem.options[v].map(\.device))).sorted() }
 
     private func addMemoryRows(_ model: inout Model) {
-        // Scaled by the largest finite capacity so coefficients stay O(1).
+        // Scaled by the largest finite capacity so coefficients stay O(1), but never by more
+        // than a thousand times a row's own capacity: a 1 kB device beside 1 GB ones had
+        // coefficients near 1e-6, within the solvers' feasibility tolerance, and GLPK and CBC
+        // put 2% too much on it (the evaluator then rejected the plan). Each row in units of its
+        // own capacity would do too, but on an oracle instance (capacities 700, 700 and 300) CBC
+        // with a warm start then cut off the optimum; this leaves such rows as they were.
         let finite = problem.memory.filter(\.isFinite)
         guard let largest = finite.max(), largest > 0 else { return }
         for d in 0..<problem.deviceCount where problem.memory[d].isFinite {
+            let scale = problem.memory[d] > 0 ? min(largest, problem.memory[d] * 1e3) : largest
             var terms: [LinearExpression.Term] = []
             for v in 0..<problem.layerCount {
                 for (option, variable) in zip(problem.options[v], x[v]) where option.device == d {
                     let bytes = problem.weightBytes(v, option.precision)
-                    if bytes > 0 { terms.append(.init(variable, bytes / largest)) }
+                    if bytes > 0 { terms.append(.init(variable, bytes / scale)) }
                 }
             }
-            let capacity = problem.memory[d] / largest
+            let capacity = problem.memory[d] / scale
             if terms.reduce(0, { $0 + $1.coefficient }) > capacity {
                 model.addRow(terms, lower: -.infinity, upper: capacity, name: "memory_\(problem.deviceName(d))")
             }
