@@ -66,6 +66,16 @@ public struct Problem: Sendable {
 
     public func weightBytes(_ v: Int, _ p: Int) -> Double { params[v] * bits[p] / 8 }
 
+    /// The least weight layer v has at any of its options (0 for a layer with none).
+    public func leastWeight(_ v: Int) -> Double { options[v].map { weightBytes(v, $0.precision) }.min() ?? 0 }
+
+    /// The one device layer v can run on (a pin, a group's only common device), or nil when
+    /// it has a choice (or none).
+    public func onlyDevice(_ v: Int) -> Int? {
+        guard let d = options[v].first?.device, options[v].allSatisfy({ $0.device == d }) else { return nil }
+        return d
+    }
+
     public func outputBytes(_ v: Int, _ p: Int) -> Double { outputElements[v] * bits[p] / 8 }
 
     /// Bytes that layer u sends along its successor entry `i` (an index into

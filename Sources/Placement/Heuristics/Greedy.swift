@@ -124,10 +124,10 @@ public enum Greedy {
             }
             budgetReserve = leastPenalty.reduce(0, +)
             for (g, layers) in problem.groups.enumerated() { for v in layers { groupOf[v] = g } }
-            let lightest = (0..<n).map { v in problem.options[v].map { problem.weightBytes(v, $0.precision) }.min() ?? 0 }
+            let lightest = (0..<n).map(problem.leastWeight)
             self.lightest = lightest
             groupWeight = problem.groups.map { layers in layers.reduce(0) { $0 + lightest[$1] } }
-            let onlyDevice = problem.options.map { options in Set(options.map(\.device)).count == 1 ? options.first?.device : nil }
+            let onlyDevice = (0..<n).map(problem.onlyDevice)
             self.onlyDevice = onlyDevice
             forcedWeight = [Double](repeating: 0, count: problem.deviceCount)
             for v in 0..<n { if let d = onlyDevice[v] { forcedWeight[d] += lightest[v] } }

@@ -195,6 +195,10 @@ private struct PlacedState {
     /// least sensitivity: what later modules keep in reserve, so the first cannot spend it all.
     let share: [Double]
     var reserve: Double
+    /// Per layer, its least weight and the one device it can run on (nil when it has a choice):
+    /// what a module leaves free for the layers after it.
+    let leastWeight: [Double]
+    let onlyDevice: [Int?]
 
     init(_ problem: Problem) {
         self.problem = problem
@@ -210,6 +214,8 @@ private struct PlacedState {
         let share = (0..<n).map { v in max(leastSensitivity(problem, v), caps.map { $0[v] }.flatMap { $0.isFinite ? $0 : nil } ?? 0) }
         self.share = share
         reserve = share.reduce(0, +)
+        leastWeight = (0..<n).map(problem.leastWeight)
+        onlyDevice = (0..<n).map(problem.onlyDevice)
     }
 
     var assignment: Assignment { Assignment(device: device, precision: precision, start: start) }
@@ -459,11 +465,10 @@ private struct ModuleContext {
             if let group = layer.group, let d = groupDevice[group] { layer.pin = problem.deviceName(d) }
             // The whole problem has already cut a group's layers down to the devices every
             // member can run on; without the members outside the module, the module would not.
-            let allowed = Set(problem.options[v].map(\.device))
-            if allowed.count == 1, let d = allowed.first {
+            if let d = state.onlyDevice[v] {
                 layer.pin = problem.deviceName(d)
             } else {
-                let kinds = Set(allowed.map { problem.kindNames[problem.kindOf[$0]] })
+                let kinds = Set(problem.options[v].map { problem.kindNames[problem.kindOf[$0.device]] })
                 layer.costs = layer.costs.filter { kinds.contains($0.key) }
             }
             return layer
@@ -502,9 +507,8 @@ private struct ModuleContext {
         // their least weight free there: the module would otherwise fill it and leave them none.
         var kept = [Double](repeating: 0, count: problem.deviceCount)
         for (v, layer) in instance.layers.enumerated() where state.device[v] < 0 && !inModule.contains(v) {
-            let devices = Set(problem.options[v].map(\.device))
-            guard let d = layer.group.flatMap({ groupDevice[$0] }) ?? (devices.count == 1 ? devices.first : nil) else { continue }
-            kept[d] += problem.options[v].map { problem.weightBytes(v, $0.precision) }.min() ?? 0
+            guard let d = layer.group.flatMap({ groupDevice[$0] }) ?? state.onlyDevice[v] else { continue }
+            kept[d] += state.leastWeight[v]
         }
         var devices = instance.devices
         for d in devices.indices { devices[d].memory = max(0, devices[d].memory - state.memoryUsed[d] - kept[d]) }
