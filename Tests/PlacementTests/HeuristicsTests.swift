@@ -69,6 +69,29 @@ import Testing
         }
     }
 
+    /// `a` and `b` form a group; `a` is fastest on a 10-byte device, where only `b`'s int8
+    /// (penalty 0.004 of a 0.005 budget) fits. Once `a` is there, `c` must not spend 0.003 on
+    /// fp16. Greedy kept reserving `b`'s fp32 (which fits the other device), and then found no
+    /// plan.
+    @Test func greedyReservesTheBudgetAGroupsDeviceForces() throws {
+        let problem = try Problem(Instance(
+            name: "group-reserve",
+            precisions: [Precision(name: "fp32", bits: 32), Precision(name: "fp16", bits: 16), Precision(name: "int8", bits: 8)],
+            devices: [Device(name: "big", kind: "g", memory: 1e9), Device(name: "fast", kind: "f", memory: 10)],
+            links: Links(intraServer: Link(bandwidth: 1e9, latency: 0)),
+            layers: [
+                Layer(name: "a", costs: ["g": ["fp32": 5], "f": ["fp32": 1]], group: "pair"),
+                Layer(name: "c", costs: ["g": ["fp32": 2, "fp16": 1], "f": ["fp32": 2, "fp16": 1]], sensitivity: ["fp16": 0.003]),
+                Layer(name: "b", params: 10, costs: ["g": ["fp32": 1], "f": ["fp32": 1, "int8": 1]], sensitivity: ["int8": 0.004], group: "pair"),
+            ], edges: [Edge(from: "a", to: "c"), Edge(from: "c", to: "b")], accuracyBudget: 0.005))
+        for objective in Objective.allCases {
+            let plan = try #require(Greedy.place(problem, objective: objective))
+            #expect(problem.evaluate(plan).isValid)
+            #expect(plan.device[0] == plan.device[2])
+            if plan.device[0] == 1 { #expect(plan.precision == [0, 0, 2]) }
+        }
+    }
+
     @Test func greedyRespectsMemoryGroupsAndPins() throws {
         // Two GPUs of 100 bytes; the group {a, b} needs 120 bytes together: it must take the
         // 200-byte CPU; c is pinned to gpu1.

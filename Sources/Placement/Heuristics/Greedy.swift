@@ -92,8 +92,9 @@ public enum Greedy {
         var budgetLeft: Double
         /// Σ of the smallest sensitivity of each layer not yet placed: kept in reserve.
         var budgetReserve: Double
-        /// Per layer, the smallest sensitivity of an option that fits its device's memory.
-        let leastPenalty: [Double]
+        /// Per layer, the smallest sensitivity of an option that fits its device's memory (on
+        /// its group's device, once the group has one).
+        var leastPenalty: [Double]
         var groupDevice: [Int: Int] = [:]
         var groupOf: [Int: Int] = [:]
         /// Per group, the least weight of its members not yet placed.
@@ -148,7 +149,23 @@ public enum Greedy {
             let reserved = forcedWeight[d] - (onlyDevice[v] == d ? lightest[v] : 0)
             if weight + reserved > memoryLeft[d] * (1 + 1e-12) { return false }
             let penalty = problem.sensitivity(v, option.precision)
-            return penalty + budgetReserve - leastPenalty[v] <= budgetLeft * (1 + 1e-12)
+            return penalty + budgetReserve - leastPenalty[v] + groupReserveRise(v, d) <= budgetLeft * (1 + 1e-12)
+        }
+
+        /// The smallest sensitivity of w's options on device d that fit its memory (infinity
+        /// when none does).
+        func leastPenalty(_ w: Int, on d: Int) -> Double {
+            problem.options[w].filter { $0.device == d && problem.weightBytes(w, $0.precision) <= problem.memory[d] * (1 + 1e-12) }
+                .map { problem.sensitivity(w, $0.precision) }.min() ?? .infinity
+        }
+
+        /// How much the budget reserve rises when v is the first of its group to be placed, on
+        /// d: the group's other members are then held to d, where only a lower precision may
+        /// fit (a fuzzed instance's group had fp32 fit on one device only, and the budget
+        /// was spent before the last member found its int8 option too costly).
+        func groupReserveRise(_ v: Int, _ d: Int) -> Double {
+            guard let g = groupOf[v], groupDevice[g] == nil else { return 0 }
+            return problem.groups[g].filter { $0 != v && device[$0] < 0 }.reduce(0) { $0 + leastPenalty($1, on: d) - leastPenalty[$1] }
         }
 
         func largestOutput(_ u: Int) -> Double {
@@ -187,10 +204,13 @@ public enum Greedy {
             busy[option.device].book(begin, duration: option.cost)
             memoryLeft[option.device] -= problem.weightBytes(v, option.precision)
             budgetLeft -= problem.sensitivity(v, option.precision)
-            budgetReserve -= leastPenalty[v]
+            budgetReserve += groupReserveRise(v, option.device) - leastPenalty[v]
             if let d = onlyDevice[v] { forcedWeight[d] -= lightest[v] }
             if let g = groupOf[v] {
-                if groupDevice[g] == nil { groupDevice[g] = option.device }
+                if groupDevice[g] == nil {
+                    groupDevice[g] = option.device
+                    for w in problem.groups[g] where w != v && device[w] < 0 { leastPenalty[w] = leastPenalty(w, on: option.device) }
+                }
                 groupWeight[g] -= lightest[v]
             }
         }
