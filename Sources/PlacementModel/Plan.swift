@@ -4,6 +4,9 @@ public struct Plan: Sendable, Equatable {
     public var instance: String
     public var objective: Objective?
     public var assignments: [Assignment]
+    /// Where the plan sits in its file: "" for a plan file, "plan" inside a `solve` result.
+    /// Errors about its assignments start their JSON paths with it.
+    public var jsonPath = ""
 
     public struct Assignment: Sendable, Equatable {
         public var layer: String
@@ -26,10 +29,19 @@ public struct Plan: Sendable, Equatable {
 
     public static let format = "dnnplace-plan/1"
 
+    /// Reads a plan, or the plan inside a `--json` result of `solve` (an object with a
+    /// `status`, SPEC §7), so that what `solve --json` printed can be evaluated or rendered as
+    /// it is; errors there name `plan.…` paths.
     public init(json: JSONValue) throws(InputError) {
         let log = DiagnosticLog()
         self.init(instance: "", assignments: [])
-        if let object = JSONReader(json, log: log).object(fields: ["format", "instance", "objective", "assignments"]) {
+        let isResult = json["assignments"] == nil && json["format"] == nil && json["status"] != nil
+        if isResult { jsonPath = "plan" }
+        let reader = JSONReader(isResult ? json["plan"] ?? .null : json, path: jsonPath, log: log)
+        if isResult, reader.value == .null {
+            let status = json["status"].flatMap { if case .string(let text) = $0 { text } else { nil } } ?? "?"
+            reader.error("this solve result has no plan (status \(status))")
+        } else if let object = reader.object(fields: ["format", "instance", "objective", "assignments"]) {
             if let format = object.optional("format"), let text = format.string(), text != Plan.format {
                 format.error("unsupported format '\(text)', expected '\(Plan.format)'")
             }
@@ -93,50 +105,51 @@ extension Problem {
     /// constraint violations (memory, pins, budget) are the evaluator's to report.
     public func assignment(from plan: Plan) throws(InputError) -> Assignment {
         let log = DiagnosticLog()
+        func path(_ field: String) -> String { plan.jsonPath.isEmpty ? field : plan.jsonPath + "." + field }
         var device = [Int](repeating: -1, count: layerCount)
         var precision = [Int](repeating: -1, count: layerCount)
         var start = [Double](repeating: 0, count: layerCount)
         var seenAt = [Int](repeating: -1, count: layerCount)
         let timed = plan.assignments.filter { $0.start != nil }.count
         if timed != 0, timed != plan.assignments.count {
-            log.error("assignments", "either every assignment has a 'start' or none has (\(timed) of \(plan.assignments.count) do)")
+            log.error(path("assignments"), "either every assignment has a 'start' or none has (\(timed) of \(plan.assignments.count) do)")
         }
         for (i, entry) in plan.assignments.enumerated() {
-            let path = "assignments[\(i)]"
+            let entryPath = path("assignments[\(i)]")
             guard let v = layerIndex[entry.layer] else {
-                log.error("\(path).layer", "unknown layer '\(entry.layer)'")
+                log.error("\(entryPath).layer", "unknown layer '\(entry.layer)'")
                 continue
             }
             if seenAt[v] >= 0 {
-                log.error("\(path).layer", "layer '\(entry.layer)' is assigned twice (also assignments[\(seenAt[v])])")
+                log.error("\(entryPath).layer", "layer '\(entry.layer)' is assigned twice (also \(path("assignments[\(seenAt[v])]")))")
             }
             seenAt[v] = i
             if let d = deviceIndex[entry.device] {
                 device[v] = d
             } else {
-                log.error("\(path).device", "unknown device '\(entry.device)'")
+                log.error("\(entryPath).device", "unknown device '\(entry.device)'")
             }
             if let name = entry.precision {
                 if let p = precisionIndex[name] {
                     precision[v] = p
                 } else {
-                    log.error("\(path).precision", "unknown precision '\(name)'")
+                    log.error("\(entryPath).precision", "unknown precision '\(name)'")
                 }
             } else if precisionCount == 1 {
                 precision[v] = 0
             } else {
-                log.error("\(path).precision", "missing: the instance has several precisions")
+                log.error("\(entryPath).precision", "missing: the instance has several precisions")
             }
             start[v] = entry.start ?? 0
         }
         let missing = (0..<layerCount).filter { seenAt[$0] < 0 }
         if !missing.isEmpty {
             let names = missing.prefix(5).map { "'\(layerName($0))'" }.joined(separator: ", ")
-            log.error("assignments", "\(missing.count) layer(s) have no assignment: \(names)\(missing.count > 5 ? ", …" : "")")
+            log.error(path("assignments"), "\(missing.count) layer(s) have no assignment: \(names)\(missing.count > 5 ? ", …" : "")")
         }
         // The likely cause of a plan full of unknown names.
         if !log.isEmpty, !plan.instance.isEmpty, plan.instance != instance.name {
-            log.error("instance", "the plan is for instance '\(plan.instance)', not '\(instance.name)'")
+            log.error(path("instance"), "the plan is for instance '\(plan.instance)', not '\(instance.name)'")
         }
         try log.throwIfAny()
         return Assignment(device: device, precision: precision, start: timed > 0 ? start : nil)

@@ -21,7 +21,7 @@ struct Evaluate: ParsableCommand {
     @Argument(help: "The instance file (dnnplace-instance/1 JSON, or a NeurIPS'20 placement input).")
     var instance: String
 
-    @Argument(help: "The plan file (dnnplace-plan/1 JSON).")
+    @Argument(help: "The plan file (dnnplace-plan/1 JSON, or the JSON result `solve --json` printed).")
     var plan: String
 
     @Option(help: "The figure reported as 'value': latency or throughput (default: the plan's, else the instance's).")

@@ -19,7 +19,7 @@ struct Render: ParsableCommand {
     @Argument(help: "The instance file.")
     var instance: String
 
-    @Argument(help: "The plan file.")
+    @Argument(help: "The plan file (dnnplace-plan/1 JSON, or the JSON result `solve --json` printed).")
     var plan: String
 
     @Option(help: "latency (Gantt chart) or throughput (loads); default: the plan's, else the instance's.")

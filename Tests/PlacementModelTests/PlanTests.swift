@@ -65,4 +65,29 @@ import Testing
             try Plan(json: JSONParser.parse(#"{"format": "dnnplace-instance/1", "assignments": []}"#))
         }
     }
+
+    /// What `solve --json` prints can be evaluated as it is: its `plan` is read, and errors
+    /// there name `plan.…` paths.
+    @Test func aSolveResultIsReadThroughItsPlan() throws {
+        let p = try problem(Self.instance)
+        let result = try Plan(json: JSONParser.parse(#"""
+            {"instance": "p", "status": "feasible", "value": 2, "plan": {"format": "dnnplace-plan/1", "instance": "p",
+             "assignments": [{"layer": "a", "device": "d1", "precision": "fp16"}, {"layer": "b", "device": "d7", "precision": "fp32"}]}}
+            """#))
+        #expect(result.jsonPath == "plan")
+        #expect(result.assignments.map(\.device) == ["d1", "d7"])
+        #expect(throws: InputError.self) { try p.assignment(from: result) }
+        do {
+            _ = try p.assignment(from: result)
+        } catch {
+            #expect(error.diagnostics == [Diagnostic(path: "plan.assignments[1].device", message: "unknown device 'd7'")])
+        }
+        let infeasible = try JSONParser.parse(#"{"status": "infeasible", "message": "too big"}"#)
+        do {
+            _ = try Plan(json: infeasible)
+            Issue.record("a result without a plan was read")
+        } catch {
+            #expect(error.diagnostics == [Diagnostic(path: "plan", message: "this solve result has no plan (status infeasible)")])
+        }
+    }
 }
