@@ -92,6 +92,24 @@ import Testing
         }
     }
 
+    /// `b` (10 parameters) fits in 10 bytes only at int8, which the fast device does not run;
+    /// its group mate `a` is fastest there. Greedy sent `a` there (the group's least weight, `b`
+    /// at int8 elsewhere, fits) and then found no option for `b`.
+    @Test func greedyKeepsAGroupOffADeviceAMemberCannotUse() throws {
+        let problem = try Problem(Instance(
+            name: "group-fit", precisions: [Precision(name: "fp32", bits: 32), Precision(name: "int8", bits: 8)],
+            devices: [Device(name: "big", kind: "g", memory: 1e9), Device(name: "fast", kind: "f", memory: 10)],
+            links: Links(intraServer: Link(bandwidth: 1e9, latency: 0)),
+            layers: [
+                Layer(name: "a", costs: ["g": ["fp32": 2], "f": ["fp32": 1]], group: "pair"),
+                Layer(name: "b", params: 10, costs: ["g": ["fp32": 1, "int8": 1], "f": ["fp32": 1]], group: "pair"),
+            ], edges: [Edge(from: "a", to: "b")]))
+        for objective in Objective.allCases {
+            let plan = try #require(Greedy.place(problem, objective: objective))
+            #expect(plan.device == [0, 0])
+        }
+    }
+
     @Test func greedyRespectsMemoryGroupsAndPins() throws {
         // Two GPUs of 100 bytes; the group {a, b} needs 120 bytes together: it must take the
         // 200-byte CPU; c is pinned to gpu1.

@@ -148,8 +148,11 @@ public enum Greedy {
             }
             let reserved = forcedWeight[d] - (onlyDevice[v] == d ? lightest[v] : 0)
             if weight + reserved > memoryLeft[d] * (1 + 1e-12) { return false }
+            // Infinite when a member of v's group has no option on d that fits.
+            let rise = groupReserveRise(v, d)
+            guard rise.isFinite else { return false }
             let penalty = problem.sensitivity(v, option.precision)
-            return penalty + budgetReserve - leastPenalty[v] + groupReserveRise(v, d) <= budgetLeft * (1 + 1e-12)
+            return penalty + budgetReserve - leastPenalty[v] + rise <= budgetLeft * (1 + 1e-12)
         }
 
         /// The smallest sensitivity of w's options on device d that fit its memory (infinity
