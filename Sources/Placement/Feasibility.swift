@@ -11,10 +11,7 @@ public enum Feasibility {
         }
         // A layer heavier than every device that can run it.
         for v in 0..<n {
-            let fits = problem.options[v].contains {
-                problem.weightBytes(v, $0.precision) <= problem.memory[$0.device] * (1 + 1e-12)
-            }
-            if !fits {
+            if !problem.options[v].contains(where: { problem.fits(v, $0) }) {
                 let capacity = problem.options[v].map { problem.memory[$0.device] }.max() ?? 0
                 return "layer '\(problem.layerName(v))' needs at least \(formatBytes(lightest(v))) of weights, more than any device that can run it holds (\(formatBytes(capacity)))"
             }

@@ -66,13 +66,21 @@ public struct Problem: Sendable {
 
     public func weightBytes(_ v: Int, _ p: Int) -> Double { params[v] * bits[p] / 8 }
 
-    /// The least weight layer v has at any of its options (0 for a layer with none).
-    public func leastWeight(_ v: Int) -> Double { options[v].map { weightBytes(v, $0.precision) }.min() ?? 0 }
+    /// Whether layer v's option fits its device's whole memory: one that does not is in no plan.
+    public func fits(_ v: Int, _ option: Option) -> Bool {
+        weightBytes(v, option.precision) <= memory[option.device] * (1 + 1e-12)
+    }
 
-    /// The one device layer v can run on (a pin, a group's only common device), or nil when
-    /// it has a choice (or none).
+    /// The least weight layer v has at any of its options that fit (0 for a layer with none).
+    public func leastWeight(_ v: Int) -> Double {
+        options[v].filter { fits(v, $0) }.map { weightBytes(v, $0.precision) }.min() ?? 0
+    }
+
+    /// The one device layer v can run on (a pin, a group's only common device, the only
+    /// device its weight fits), or nil when it has a choice (or none).
     public func onlyDevice(_ v: Int) -> Int? {
-        guard let d = options[v].first?.device, options[v].allSatisfy({ $0.device == d }) else { return nil }
+        let usable = options[v].filter { fits(v, $0) }
+        guard let d = usable.first?.device, usable.allSatisfy({ $0.device == d }) else { return nil }
         return d
     }
 

@@ -51,6 +51,26 @@ import Testing
         }
     }
 
+    /// `b` (100 bytes) may run on two GPUs, but fits only the 100-byte one: it keeps room
+    /// there as a pinned layer does. Greedy counted the 1-byte GPU as a choice, put `a` on the
+    /// 100-byte one, and then found no plan.
+    @Test func greedyLeavesRoomForALayerThatFitsOneDeviceOnly() throws {
+        let problem = try Problem(Instance(
+            name: "fit-one",
+            devices: [Device(name: "cpu", kind: "cpu", memory: 1e9), Device(name: "gpu", kind: "gpu", memory: 100),
+                      Device(name: "tiny", kind: "gpu", memory: 1)],
+            links: Links(intraServer: Link(bandwidth: 1e9, latency: 0)),
+            layers: [
+                Layer(name: "a", params: 5, costs: ["cpu": ["fp32": 9], "gpu": ["fp32": 1]]),
+                Layer(name: "b", params: 25, costs: ["gpu": ["fp32": 1]]),
+            ], edges: []))
+        #expect(problem.onlyDevice(1) == 1)
+        for objective in Objective.allCases {
+            let plan = try #require(Greedy.place(problem, objective: objective))
+            #expect(plan.device == [0, 1])
+        }
+    }
+
     /// `b` is pinned to a 10-byte device where only int8 fits (penalty 0.004 of a 0.005 budget),
     /// so `a` must not spend 0.003 on fp16. Greedy counted `b`'s fp32 (which cannot fit) as its
     /// cheapest choice, reserved nothing, and then found no plan.

@@ -120,7 +120,7 @@ public enum Greedy {
             budgetLeft = problem.instance.accuracyBudget ?? .infinity
             // An option heavier than its device's whole memory is in no plan: it reserves nothing.
             leastPenalty = (0..<n).map { v in
-                let fitting = problem.options[v].filter { problem.weightBytes(v, $0.precision) <= problem.memory[$0.device] * (1 + 1e-12) }
+                let fitting = problem.options[v].filter { problem.fits(v, $0) }
                 return (fitting.isEmpty ? problem.options[v] : fitting).map { problem.sensitivity(v, $0.precision) }.min() ?? 0
             }
             budgetReserve = leastPenalty.reduce(0, +)
@@ -158,7 +158,7 @@ public enum Greedy {
         /// The smallest sensitivity of w's options on device d that fit its memory (infinity
         /// when none does).
         func leastPenalty(_ w: Int, on d: Int) -> Double {
-            problem.options[w].filter { $0.device == d && problem.weightBytes(w, $0.precision) <= problem.memory[d] * (1 + 1e-12) }
+            problem.options[w].filter { $0.device == d && problem.fits(w, $0) }
                 .map { problem.sensitivity(w, $0.precision) }.min() ?? .infinity
         }
 
