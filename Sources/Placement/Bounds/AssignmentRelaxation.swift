@@ -11,8 +11,9 @@ import PlacementModel
 /// without it (the LP optimum sits on a degenerate face).
 enum AssignmentRelaxation {
     /// Solves the relaxation for up to `timeLimit` seconds: its proven bound (0 without one),
-    /// whether the solver proved that bound is the relaxation's optimum, and, when the solver
-    /// found an assignment, that assignment with an insertion schedule.
+    /// whether the solver proved that bound is the relaxation's optimum or proved the
+    /// relaxation infeasible, and, when the solver found an assignment, that assignment with an
+    /// insertion schedule.
     ///
     /// `upperBound` is the latency of a known plan; the relaxation covers only plans at least as
     /// good (its windows and option fixing use it), so the bound that holds for every plan is
@@ -20,7 +21,7 @@ enum AssignmentRelaxation {
     static func solve(
         _ problem: Problem, _ request: SolveRequest, upperBound: Double, warmStart: (Assignment, Evaluation)?,
         timeLimit: Double
-    ) throws -> (bound: Double, proven: Bool, plan: (Assignment, Evaluation)?) {
+    ) throws -> (bound: Double, proven: Bool, infeasible: Bool, plan: (Assignment, Evaluation)?) {
         let relaxation = LatencyFormulation(problem, upperBound: upperBound, breakSymmetry: request.breakSymmetry, disjunctive: false)
         let options = SolveOptions(
             timeLimit: max(timeLimit, 0.01), relativeGap: request.searchGap, threads: request.threads,
@@ -29,10 +30,10 @@ enum AssignmentRelaxation {
         let solved = try request.solver.solver.solve(relaxation.model, options: options)
         let bound = solved.bound.map { $0 / relaxation.timeScale } ?? 0
         let proven = solved.status == .optimal
-        guard let values = solved.values else { return (bound, proven, nil) }
+        guard let values = solved.values else { return (bound, proven, solved.status == .infeasible, nil) }
         var plan = relaxation.plan(from: values)
         plan.start = problem.insertionSchedule(plan)
         let evaluation = problem.evaluate(plan)
-        return (bound, proven, evaluation.isValid ? (plan, evaluation) : nil)
+        return (bound, proven, false, evaluation.isValid ? (plan, evaluation) : nil)
     }
 }

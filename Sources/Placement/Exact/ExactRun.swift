@@ -93,6 +93,11 @@ struct ExactRun {
             lowerBound: min(knownBound, evaluation.value(objective)), message: message)
     }
 
+    /// The answer for an instance a solver proved has no plan.
+    func infeasible(_ message: String) -> PlacementResult {
+        PlacementResult(method: "milp", solver: request.solver.rawValue, status: .infeasible, message: message)
+    }
+
     /// The answer if the incumbent is within the requested gap of the bound known.
     func answerIfOptimal() throws -> PlacementResult? {
         guard let (_, evaluation) = incumbent, evaluation.value(objective) <= target else { return nil }
@@ -111,8 +116,7 @@ struct ExactRun {
         guard let (plan, evaluation) = candidates.min(by: { $0.1.value(objective) < $1.1.value(objective) }) else {
             switch solved.status {
             case .infeasible:
-                result.status = .infeasible
-                result.message = "infeasible (proved by the solver)"
+                return infeasible("infeasible (proved by the solver)")
             case .error, .unbounded:
                 result.status = .error
                 result.message = "solver failure: \(solved.message ?? solved.status.rawValue)"
@@ -120,7 +124,7 @@ struct ExactRun {
                 result.status = .unknown
                 result.message = "no plan found within the time limit"
             }
-            result.lowerBound = solved.status == .infeasible ? nil : lowerBound
+            result.lowerBound = lowerBound
             return result
         }
         let value = evaluation.value(objective)
