@@ -71,6 +71,25 @@ import Testing
         }
     }
 
+    /// The group {a, b} (40 bytes) prefers the 100-byte device, which `p` (80 bytes, pinned)
+    /// needs. Greedy checked the group's weight against the device's free memory without the
+    /// room kept for `p`, put `a` there, and then had no place for `b`.
+    @Test func greedyPlacesAGroupBesideTheRoomPinnedLayersNeed() throws {
+        let problem = try Problem(Instance(
+            name: "group-room",
+            devices: [Device(name: "big", kind: "g", memory: 1e9), Device(name: "small", kind: "s", memory: 100)],
+            links: Links(intraServer: Link(bandwidth: 1e9, latency: 0)),
+            layers: [
+                Layer(name: "a", costs: ["g": ["fp32": 9], "s": ["fp32": 1]], group: "pair"),
+                Layer(name: "b", params: 10, costs: ["g": ["fp32": 9], "s": ["fp32": 1]], group: "pair"),
+                Layer(name: "p", params: 20, costs: ["g": ["fp32": 9], "s": ["fp32": 1]], pin: "small"),
+            ], edges: [Edge(from: "a", to: "b")]))
+        for objective in Objective.allCases {
+            let plan = try #require(Greedy.place(problem, objective: objective))
+            #expect(plan.device == [0, 0, 1])
+        }
+    }
+
     /// `b` is pinned to a 10-byte device where only int8 fits (penalty 0.004 of a 0.005 budget),
     /// so `a` must not spend 0.003 on fp16. Greedy counted `b`'s fp32 (which cannot fit) as its
     /// cheapest choice, reserved nothing, and then found no plan.

@@ -137,17 +137,22 @@ public enum Greedy {
 
         func allows(_ v: Int, _ option: Problem.Option) -> Bool {
             let d = option.device
-            let weight = problem.weightBytes(v, option.precision)
+            // The memory this choice takes on d, and the memory kept there for layers that can
+            // run only on d: v's own share of it is in `needed`.
+            var needed = problem.weightBytes(v, option.precision)
+            var reserved = forcedWeight[d] - (onlyDevice[v] == d ? lightest[v] : 0)
             if let g = groupOf[v] {
                 if let fixed = groupDevice[g] {
                     if fixed != d { return false }
-                } else if memoryLeft[d] < groupWeight[g] - lightest[v] + weight {
-                    // The first member goes where the whole group fits.
-                    return false
+                } else {
+                    // The first member goes where the whole group fits, beside the layers d
+                    // must keep room for (a group on a device that a pinned layer fills found
+                    // no room for its next member on a fuzzed instance).
+                    needed += groupWeight[g] - lightest[v]
+                    for w in problem.groups[g] where w != v && device[w] < 0 && onlyDevice[w] == d { reserved -= lightest[w] }
                 }
             }
-            let reserved = forcedWeight[d] - (onlyDevice[v] == d ? lightest[v] : 0)
-            if weight + reserved > memoryLeft[d] * (1 + 1e-12) { return false }
+            if needed + reserved > memoryLeft[d] * (1 + 1e-12) { return false }
             // Infinite when a member of v's group has no option on d that fits.
             let rise = groupReserveRise(v, d)
             guard rise.isFinite else { return false }
