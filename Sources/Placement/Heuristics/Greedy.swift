@@ -100,7 +100,8 @@ public enum Greedy {
         /// Per group, the least weight of its members not yet placed.
         var groupWeight: [Double]
         let lightest: [Double]
-        /// The device of each layer that can run on one device only (a pin, say), else nil.
+        /// The device of each layer that can run on one device only (a pin, or the one device
+        /// its weight fits), else nil.
         let onlyDevice: [Int?]
         /// Per device, the least weight of the layers not yet placed that can run only there:
         /// memory other layers must leave free, or the plan paints itself into a corner.

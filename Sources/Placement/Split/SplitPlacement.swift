@@ -465,6 +465,8 @@ private struct ModuleContext {
             if let group = layer.group, let d = groupDevice[group] { layer.pin = problem.deviceName(d) }
             // The whole problem has already cut a group's layers down to the devices every
             // member can run on; without the members outside the module, the module would not.
+            // A layer with one device left (a pin, a group's one common device, the one device
+            // its weight fits) is pinned there.
             if let d = state.onlyDevice[v] {
                 layer.pin = problem.deviceName(d)
             } else {
