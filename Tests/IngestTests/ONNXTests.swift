@@ -80,6 +80,7 @@ struct ONNXTests {
         ] {
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString)-\(label).onnx")
             try data.write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
             do {
                 _ = try ONNXNetwork.load(path: file.path)
                 Issue.record("\(label) accepted")

@@ -12,6 +12,7 @@ import Testing
         model.add(LinearConstraint(LinearExpression(free), lower: -3, upper: 2), name: "range")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent(fileName).path
         try model.write(to: path)
         let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -31,6 +32,7 @@ import Testing
         #expect(throws: ModelFileError.self) { try Model().write(to: "/tmp/model.txt") }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString).lp").path
         try "this is not a model ::: ;;".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(throws: ModelFileError.self) { try Model.read(from: path) }
     }
 }

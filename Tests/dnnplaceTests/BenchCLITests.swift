@@ -8,7 +8,9 @@ import Testing
     }
 
     @Test func shardsPartitionTheWorkExactlyOnceAndMergeBack() throws {
-        let folder = (try temporaryFile("", name: "x")).replacingOccurrences(of: "/x", with: "")
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        let folder = scratch.path
         let suite = ["random:layers=12,seed=1", "random:layers=12,seed=2", "random:layers=15,seed=3"]
         for shard in ["1/2", "2/2"] {
             let run = try dnnplace(["bench"] + suite + ["--methods", "greedy,heft,single", "--time-limit", "2", "--shard", shard, "--out", "\(folder)/part\(shard.prefix(1))"])
@@ -25,7 +27,9 @@ import Testing
     }
 
     @Test func aSecondRunResumesWithoutRedoingRows() throws {
-        let folder = (try temporaryFile("", name: "x")).replacingOccurrences(of: "/x", with: "")
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        let folder = scratch.path
         let arguments = ["bench", "random:layers=10,seed=4", "--methods", "greedy", "--objective", "latency", "--out", "\(folder)/r"]
         #expect(try dnnplace(arguments).status == 0)
         let again = try dnnplace(arguments)

@@ -22,7 +22,9 @@ import Testing
     /// Above the size where the MILP method stops solving the full model, --time-limit says it
     /// adds nothing instead of listing the cheap bounds again under the MILP's name.
     @Test func timeLimitOnALargeInstanceSaysItAddsNoBound() throws {
-        let path = try temporaryFile("", name: "large.json")
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        let path = try scratch.file(name: "large.json")
         #expect(try dnnplace("generate", "random", "--layers", "301", "--out", path).status == 0)
         let run = try dnnplace("bound", path, "--time-limit", "5", "--json")
         #expect(run.status == 0, "\(run.stderr)")
@@ -32,8 +34,10 @@ import Testing
     }
 
     @Test func generatedInstanceIsDeterministicAndValid() throws {
-        let a = try temporaryFile("", name: "a.json")
-        let b = try temporaryFile("", name: "b.json")
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        let a = try scratch.file(name: "a.json")
+        let b = try scratch.file(name: "b.json")
         #expect(try dnnplace("generate", "random", "--layers", "50", "--seed", "3", "--quantized", "--out", a).status == 0)
         #expect(try dnnplace("generate", "random", "--layers", "50", "--seed", "3", "--quantized", "--out", b).status == 0)
         #expect(try String(contentsOfFile: a, encoding: .utf8) == String(contentsOfFile: b, encoding: .utf8))
@@ -82,11 +86,13 @@ import Testing
 
 @Suite struct RenderCLITests {
     @Test func renderWritesSVGAndRefusesInvalidPlans() throws {
-        let out = try temporaryFile("", name: "plan.svg")
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        let out = try scratch.file(name: "plan.svg")
         let run = try dnnplace("render", instancePath("tiny.json"), instancePath("plans/tiny.json"), "--out", out)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(try String(contentsOfFile: out, encoding: .utf8).hasPrefix("<svg"))
-        let bad = try temporaryFile(#"{"assignments": [{"layer": "input", "device": "gpu0", "precision": "fp32"}]}"#, name: "bad.json")
+        let bad = try scratch.file(#"{"assignments": [{"layer": "input", "device": "gpu0", "precision": "fp32"}]}"#, name: "bad.json")
         let refused = try dnnplace("render", instancePath("tiny.json"), bad, "--out", out)
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("no assignment"))

@@ -38,11 +38,20 @@ func dnnplace(_ arguments: [String]) throws -> CLIRun {
                   stderr: String(decoding: stderr, as: UTF8.self))
 }
 
-/// Writes `text` to a fresh temporary file and returns its path.
-func temporaryFile(_ text: String, name: String = "input.json") throws -> String {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    let path = folder.appendingPathComponent(name).path
-    try text.write(toFile: path, atomically: true, encoding: .utf8)
-    return path
+/// A fresh temporary folder for one test's files; the test removes it when done
+/// (`defer { scratch.remove() }`), so runs leave nothing behind in the temporary directory.
+struct ScratchFolder {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("dnnplace-test-\(UUID().uuidString)")
+    var path: String { url.path }
+
+    init() throws { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
+
+    /// Writes `text` to `name` in this folder and returns its path.
+    func file(_ text: String = "", name: String = "input.json") throws -> String {
+        let path = url.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: url) }
 }

@@ -4,7 +4,9 @@ import Testing
 
 @Suite struct GenerateRandWireCLITests {
     @Test func randWireOnTheBundledMachineValidatesAndSolves() throws {
-        let out = try temporaryFile("", name: "rw.json")
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        let out = try scratch.file(name: "rw.json")
         let run = try dnnplace("generate", "randwire", "--graph", "ba", "--nodes", "8", "--seed", "3",
                                "--devices", instancePath("devices/cpu-2gpu.json"), "--precisions", "fp32,fp16,int8",
                                "--accuracy-budget", "0.01", "--out", out)

@@ -38,7 +38,9 @@ struct LLMCLITests {
     }
 
     @Test func writesAChartAndRejectsBadOptions() throws {
-        let svg = try temporaryFile("", name: "layout.svg")
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        let svg = try scratch.file(name: "layout.svg")
         let run = try dnnplace(
             "llm", "--model", instancePath("llm/llama-2-13b.json"), "--cluster", instancePath("llm/small-mixed.json"),
             "--weights", "fp16,int8", "--objective", "latency", "--out", svg)

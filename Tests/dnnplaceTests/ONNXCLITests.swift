@@ -15,7 +15,9 @@ struct ONNXCLITests {
     }
 
     @Test func importWritesAValidInstanceAndSolveTakesTheModelDirectly() throws {
-        let out = try temporaryFile("", name: "mobilenetv2.json")
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        let out = try scratch.file(name: "mobilenetv2.json")
         let imported = try dnnplace(
             "import", "onnx", instancePath("onnx/mobilenetv2.onnx"), "--devices", instancePath("devices/cpu-2gpu.json"),
             "--precisions", "fp32,fp16", "--out", out)
@@ -32,9 +34,11 @@ struct ONNXCLITests {
     }
 
     @Test func modelsNeedAMachineAndBadFilesAreReported() throws {
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
         let missing = try dnnplace("solve", instancePath("onnx/resnet50.onnx"))
         #expect(missing.status == 1 && missing.stderr.contains("needs --devices"))
-        let garbage = try temporaryFile("not a model at all", name: "broken.onnx")
+        let garbage = try scratch.file("not a model at all", name: "broken.onnx")
         let run = try dnnplace("inspect", garbage)
         #expect(run.status == 1 && run.stderr.contains(garbage) && run.stderr.contains("ONNX model"))
     }

@@ -5,7 +5,9 @@ import Testing
 @Suite struct SolveCLITests {
     @Test(arguments: ["cbc", "glpk"])
     func solveWritesAnEvaluatedPlanAndJSON(solver: String) throws {
-        let out = try temporaryFile("", name: "plan.json")
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        let out = try scratch.file(name: "plan.json")
         let run = try dnnplace("solve", instancePath("tiny.json"), "--method", "milp", "--solver", solver, "--json", "--out", out)
         #expect(run.status == 0, "\(run.stderr)")
         let json = try JSONParser.parse(run.stdout)
@@ -38,7 +40,9 @@ import Testing
     }
 
     @Test func infeasibleInstanceExitsTwoWithTheReason() throws {
-        let path = try temporaryFile("""
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        let path = try scratch.file("""
             {"devices": [{"name": "g0", "kind": "gpu", "memory": 1e9}],
              "layers": [{"name": "a", "params": 1e9, "costs": {"gpu": {"fp32": 1}}}]}
             """)
@@ -50,7 +54,9 @@ import Testing
     }
 
     @Test func writeModelExportsAnLPFileGLPKReads() throws {
-        let model = try temporaryFile("", name: "tiny.lp")
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        let model = try scratch.file(name: "tiny.lp")
         let run = try dnnplace("solve", instancePath("tiny.json"), "--method", "milp", "--write-model", model)
         #expect(run.status == 0, "\(run.stderr)")
         let text = try String(contentsOfFile: model, encoding: .utf8)
@@ -72,7 +78,9 @@ import Testing
     }
 
     @Test func progressNamesEachPhaseOnStandardErrorWhenAsked() throws {
-        let instance = try temporaryFile("", name: "random-100.json")
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        let instance = try scratch.file(name: "random-100.json")
         #expect(try dnnplace("generate", "random", "--layers", "100", "--quantized", "--objective", "throughput", "--out", instance).status == 0)
         let split = try dnnplace("solve", instance, "--method", "split", "--time-limit", "10", "--json", "--progress")
         #expect(split.status == 0, "\(split.stderr)")
@@ -93,7 +101,9 @@ import Testing
 
 @Suite struct ParetoCLITests {
     @Test func paretoSweepWritesTheFront() throws {
-        let prefix = (try temporaryFile("", name: "x")).replacingOccurrences(of: "/x", with: "/front")
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        let prefix = scratch.url.appendingPathComponent("front").path
         let run = try dnnplace("solve", instancePath("quantized-chain.json"), "--pareto", "3", "--pareto-out", prefix, "--method", "greedy")
         #expect(run.status == 0, "\(run.stderr)")
         let lines = try String(contentsOfFile: prefix + ".csv", encoding: .utf8).split(separator: "\n")

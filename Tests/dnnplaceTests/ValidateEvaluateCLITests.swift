@@ -12,7 +12,9 @@ import Testing
     }
 
     @Test func badInstanceExitsOneNamingFileAndPath() throws {
-        let path = try temporaryFile(#"{"devices": [{"name": "d", "kind": "k"}], "layers": [{"name": "a", "costs": {"k": {"fp32": -2}}}]}"#)
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        let path = try scratch.file(#"{"devices": [{"name": "d", "kind": "k"}], "layers": [{"name": "a", "costs": {"k": {"fp32": -2}}}]}"#)
         let run = try dnnplace("validate", path)
         #expect(run.status == 1)
         #expect(run.stderr.contains("error: \(path): layers[0].costs.k.fp32: must not be negative, found -2"))
@@ -20,12 +22,14 @@ import Testing
     }
 
     @Test func validateJSONGivesTheCountsOrEveryError() throws {
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
         let good = try dnnplace("validate", instancePath("cnn-cpu-2gpu.json"), "--json")
         #expect(good.status == 0)
         let verdict = try JSONParser.parse(good.stdout)
         #expect(verdict["valid"] == true)
         #expect(verdict["layers"] == 17)
-        let path = try temporaryFile(#"{"devices": [{"name": "d", "kind": "k"}], "layers": [{"name": "a", "costs": {"k": {"fp32": -2}}}]}"#)
+        let path = try scratch.file(#"{"devices": [{"name": "d", "kind": "k"}], "layers": [{"name": "a", "costs": {"k": {"fp32": -2}}}]}"#)
         let bad = try dnnplace("validate", path, "--json")
         #expect(bad.status == 1)
         let errors = try JSONParser.parse(bad.stdout)
@@ -34,7 +38,9 @@ import Testing
     }
 
     @Test func garbageAndMissingFilesAreNamed() throws {
-        let garbage = try temporaryFile("{\"layers\": [1, 2,,]}")
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        let garbage = try scratch.file("{\"layers\": [1, 2,,]}")
         let run = try dnnplace("validate", garbage)
         #expect(run.status == 1)
         #expect(run.stderr.contains("malformed JSON at line 1, column 18"))
@@ -46,8 +52,10 @@ import Testing
     /// A file in another format has an error per field: commands show 20 and count the rest,
     /// `validate` lists them all.
     @Test func errorsPastTwentyAreCountedExceptByValidate() throws {
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
         let layers = (0..<25).map { #"{"name": "l\#($0)", "colour": "red", "costs": {"k": {"fp32": 1}}}"# }
-        let path = try temporaryFile(#"{"devices": [{"name": "d", "kind": "k"}], "layers": ["# + layers.joined(separator: ", ") + "]}")
+        let path = try scratch.file(#"{"devices": [{"name": "d", "kind": "k"}], "layers": ["# + layers.joined(separator: ", ") + "]}")
         let solve = try dnnplace("solve", path, "--method", "greedy")
         #expect(solve.status == 1)
         let lines = solve.stderr.split(separator: "\n")
@@ -98,8 +106,10 @@ import Testing
     }
 
     @Test func planBreakingMemoryExitsOneWithTheViolation() throws {
-        let instance = try temporaryFile(#"{"devices": [{"name": "d", "kind": "k", "memory": 10}], "layers": [{"name": "a", "params": 100, "costs": {"k": {"fp32": 1}}}]}"#)
-        let plan = try temporaryFile(#"{"assignments": [{"layer": "a", "device": "d"}]}"#, name: "plan.json")
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        let instance = try scratch.file(#"{"devices": [{"name": "d", "kind": "k", "memory": 10}], "layers": [{"name": "a", "params": 100, "costs": {"k": {"fp32": 1}}}]}"#)
+        let plan = try scratch.file(#"{"assignments": [{"layer": "a", "device": "d"}]}"#, name: "plan.json")
         let run = try dnnplace("evaluate", instance, plan)
         #expect(run.status == 1)
         #expect(run.stderr.contains("\(plan): device 'd' holds 400 B of weights, more than its 10 B"))
