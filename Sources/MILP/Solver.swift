@@ -97,17 +97,29 @@ extension MILPSolver {
         // A start the model does not admit would mislead the search (GLPK takes it unchecked).
         var options = options
         if let start = options.warmStart, model.violation(start) > 1e-6 { options.warmStart = nil }
+        let reduction = FixedColumnReduction(model)
         let result = exclusive {
             let clock = ContinuousClock.now
-            var result = run(model, options)
-            if result.status == .infeasible, let start = options.warmStart {
-                result = completion(of: start, model, options, nodes: result.nodes)
-            }
+            var result = run(reduction, of: model, options)
             let elapsed = ContinuousClock.now - clock
             result.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             return result
         }
         return accept(result, model, options)
+    }
+
+    /// Solves `model`, or its reduction when it has fixed columns; values are the model's.
+    private func run(_ reduction: FixedColumnReduction?, of model: Model, _ options: SolveOptions) -> SolveResult {
+        if reduction?.contradiction == true { return SolveResult(status: .infeasible) }
+        var options = options
+        options.warmStart = options.warmStart.map { reduction?.restrict($0) ?? $0 }
+        let solved = reduction?.model ?? model
+        var result = run(solved, options)
+        if result.status == .infeasible, let start = options.warmStart {
+            result = completion(of: start, solved, options, nodes: result.nodes)
+        }
+        result.values = result.values.map { reduction?.expand($0) ?? $0 }
+        return result
     }
 
     /// The start satisfies the model, so "infeasible" means the search pruned everything at its
