@@ -71,19 +71,6 @@ public struct Problem: Sendable {
         weightBytes(v, option.precision) <= memory[option.device] * (1 + 1e-12)
     }
 
-    /// The least weight layer v has at any of its options that fit (0 for a layer with none).
-    public func leastWeight(_ v: Int) -> Double {
-        options[v].filter { fits(v, $0) }.map { weightBytes(v, $0.precision) }.min() ?? 0
-    }
-
-    /// The one device layer v can run on (a pin, a group's only common device, the only
-    /// device its weight fits), or nil when it has a choice (or none).
-    public func onlyDevice(_ v: Int) -> Int? {
-        let usable = options[v].filter { fits(v, $0) }
-        guard let d = usable.first?.device, usable.allSatisfy({ $0.device == d }) else { return nil }
-        return d
-    }
-
     public func outputBytes(_ v: Int, _ p: Int) -> Double { outputElements[v] * bits[p] / 8 }
 
     /// Bytes that layer u sends along its successor entry `i` (an index into

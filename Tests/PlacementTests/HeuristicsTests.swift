@@ -64,10 +64,33 @@ import Testing
                 Layer(name: "a", params: 5, costs: ["cpu": ["fp32": 9], "gpu": ["fp32": 1]]),
                 Layer(name: "b", params: 25, costs: ["gpu": ["fp32": 1]]),
             ], edges: []))
-        #expect(problem.onlyDevice(1) == 1)
+        #expect(MemoryReservation(problem).onlyDevice[1] == 1)
         for objective in Objective.allCases {
             let plan = try #require(Greedy.place(problem, objective: objective))
             #expect(plan.device == [0, 1])
+        }
+    }
+
+    /// `x` fits the 100-byte GPU at fp16, but pinned `p` needs all of it, so `x` can only run
+    /// at int8 on the 50-byte NPU and fills it. Greedy saw two devices for `x`, put `t`
+    /// (4 bytes, faster on the NPU) there first, and then found no plan (a fuzzed instance).
+    @Test func greedyLeavesRoomForALayerWhoseOtherDeviceAPinnedLayerFills() throws {
+        let problem = try Problem(Instance(
+            name: "held", precisions: [Precision(name: "fp32", bits: 32), Precision(name: "fp16", bits: 16), Precision(name: "int8", bits: 8)],
+            devices: [Device(name: "cpu", kind: "cpu", memory: 1e9), Device(name: "npu", kind: "npu", memory: 50),
+                      Device(name: "gpu", kind: "gpu", memory: 100, precisions: ["fp32", "fp16"])],
+            links: Links(intraServer: Link(bandwidth: 1e9, latency: 0)),
+            layers: [
+                Layer(name: "t", params: 1, costs: ["cpu": ["fp32": 9], "npu": ["fp32": 1]]),
+                Layer(name: "x", params: 50, costs: ["npu": ["int8": 1], "gpu": ["fp16": 1]]),
+                Layer(name: "p", params: 50, costs: ["gpu": ["fp32": 1, "fp16": 1]], pin: "gpu"),
+            ], edges: [Edge(from: "t", to: "x")]))
+        let reservation = MemoryReservation(problem)
+        #expect(reservation.onlyDevice == [0, 1, 2])
+        #expect(reservation.leastWeight == [4, 50, 100])
+        for objective in Objective.allCases {
+            let plan = try #require(Greedy.place(problem, objective: objective))
+            #expect(plan.device == [0, 1, 2])
         }
     }
 

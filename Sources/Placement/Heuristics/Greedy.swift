@@ -100,8 +100,7 @@ public enum Greedy {
         /// Per group, the least weight of its members not yet placed.
         var groupWeight: [Double]
         let lightest: [Double]
-        /// The device of each layer that can run on one device only (a pin, or the one device
-        /// its weight fits), else nil.
+        /// The device of each layer that can run on one device only (`MemoryReservation`), else nil.
         let onlyDevice: [Int?]
         /// Per device, the least weight of the layers not yet placed that can run only there:
         /// memory other layers must leave free, or the plan paints itself into a corner.
@@ -126,10 +125,11 @@ public enum Greedy {
             }
             budgetReserve = leastPenalty.reduce(0, +)
             for (g, layers) in problem.groups.enumerated() { for v in layers { groupOf[v] = g } }
-            let lightest = (0..<n).map(problem.leastWeight)
+            let reservation = MemoryReservation(problem)
+            let lightest = reservation.leastWeight
             self.lightest = lightest
             groupWeight = problem.groups.map { layers in layers.reduce(0) { $0 + lightest[$1] } }
-            let onlyDevice = (0..<n).map(problem.onlyDevice)
+            let onlyDevice = reservation.onlyDevice
             self.onlyDevice = onlyDevice
             forcedWeight = [Double](repeating: 0, count: problem.deviceCount)
             for v in 0..<n { if let d = onlyDevice[v] { forcedWeight[d] += lightest[v] } }
