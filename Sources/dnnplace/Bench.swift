@@ -63,7 +63,7 @@ struct Bench: ParsableCommand {
                 throw ValidationError("unknown method '\(name)' (methods: \(Method.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             if let shard, Self.parseShard(shard) == nil { throw ValidationError("--shard takes i/n with 1 ≤ i ≤ n") }
-            guard timeLimit > 0 else { throw ValidationError("--time-limit must be positive") }
+            try checkTimeLimit(timeLimit)
         }
 
         static func parseShard(_ text: String) -> (index: Int, count: Int)? {

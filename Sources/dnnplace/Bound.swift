@@ -40,7 +40,7 @@ struct Bound: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if let timeLimit, timeLimit <= 0 { throw ValidationError("--time-limit must be positive") }
+        try checkTimeLimit(timeLimit)
         if let writeModel {
             guard timeLimit != nil else { throw ValidationError("--write-model needs --time-limit (the MILP runs only then)") }
             guard ModelFileFormat(path: writeModel) != nil else { throw ValidationError("--write-model needs a .lp or .mps file name") }

@@ -26,6 +26,13 @@ func reportingInputErrors(limit: Int? = 20, _ body: () throws -> Void) throws {
     }
 }
 
+/// Checks a `--time-limit`: seconds in (0, 1e9]. NaN and infinity crashed the searches, whose
+/// deadlines are clock instants, and so would any limit past the clock's range (about 1e20 s).
+func checkTimeLimit(_ seconds: Double?) throws {
+    guard let seconds else { return }
+    guard seconds > 0, seconds <= 1e9 else { throw ValidationError("--time-limit must be a number of seconds in (0, 1e9], not \(seconds)") }
+}
+
 func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }

@@ -49,7 +49,8 @@ struct Generate: ParsableCommand {
 
         func validate() throws {
             guard layers >= 1 else { throw ValidationError("--layers must be at least 1") }
-            guard degree >= 1 else { throw ValidationError("--degree must be at least 1") }
+            // Beyond that, ⌊2·degree⌋ overflows (infinity crashed the generator); no window is that wide.
+            guard degree >= 1, degree <= 1e6 else { throw ValidationError("--degree must be from 1 to 1e6, not \(degree)") }
             guard window >= 1 else { throw ValidationError("--window must be at least 1") }
         }
 
@@ -160,6 +161,11 @@ extension Generate {
 
         @OptionGroup var costing: CostedInstanceOptions
 
+        func validate() throws {
+            // Batch 0 wrote a valid-looking instance of zero-work layers.
+            guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+        }
+
         func run() throws {
             try reportingInputErrors {
                 let network = ResNet.resnet50(batch: batch)
@@ -191,7 +197,10 @@ struct CostedInstanceOptions: ParsableArguments {
     var out: String?
 
     func validate() throws {
-        if let accuracyBudget, accuracyBudget < 0 { throw ValidationError("--accuracy-budget must not be negative") }
+        // NaN was written as no budget at all.
+        if let accuracyBudget, !(accuracyBudget >= 0 && accuracyBudget.isFinite) {
+            throw ValidationError("--accuracy-budget must be a finite number, at least 0, not \(accuracyBudget)")
+        }
     }
 
     func write(name: String, network: (works: [LayerWork], edges: [(Int, Int)])) throws {

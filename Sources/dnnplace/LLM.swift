@@ -87,7 +87,7 @@ struct LLM: ParsableCommand {
         if precisionList.isEmpty { throw ValidationError("--weights needs at least one precision") }
         if !["fp16", "bf16", "fp8", "int8"].contains(kv) { throw ValidationError("--kv must be fp16, bf16, fp8 or int8") }
         if !(memoryFraction > 0 && memoryFraction <= 1) { throw ValidationError("--memory-fraction must be in (0, 1]") }
-        if !(timeLimit > 0) { throw ValidationError("--time-limit must be positive") }
+        try checkTimeLimit(timeLimit)
     }
 
     private var precisionList: [String] { weights.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }

@@ -85,7 +85,7 @@ struct Solve: ParsableCommand {
     var paretoOut = "pareto"
 
     func validate() throws {
-        if let timeLimit, timeLimit <= 0 { throw ValidationError("--time-limit must be positive") }
+        try checkTimeLimit(timeLimit)
         guard gap >= 0 else { throw ValidationError("--gap must not be negative") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         if let pareto, pareto < 1 { throw ValidationError("--pareto needs at least 1 step") }

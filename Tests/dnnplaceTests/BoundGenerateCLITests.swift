@@ -54,7 +54,8 @@ import Testing
     }
 
     /// --degree and --window shape the DAG: with 1.5 and 4 each layer reads one or two of the
-    /// four layers before it, and the name says the shape; a degree below 1 is refused.
+    /// four layers before it, and the name says the shape; a degree below 1 or past 1e6 (infinity
+    /// crashed the generator) is refused.
     @Test func degreeAndWindowShapeTheDAG() throws {
         let run = try dnnplace("generate", "random", "--layers", "60", "--degree", "1.5", "--window", "4")
         #expect(run.status == 0, "\(run.stderr)")
@@ -69,8 +70,10 @@ import Testing
         }
         #expect(inputs.dropFirst().allSatisfy { (1...2).contains($0) })
         #expect(inputs.contains(2))
-        let refused = try dnnplace("generate", "random", "--degree", "0.5")
-        #expect(refused.status != 0 && refused.stderr.contains("--degree must be at least 1"), "\(refused.stderr)")
+        for degree in ["0.5", "inf", "nan", "1e300"] {
+            let refused = try dnnplace("generate", "random", "--degree", degree)
+            #expect(refused.status == 64 && refused.stderr.contains("--degree must be from 1 to 1e6"), "\(degree): \(refused.stderr)")
+        }
     }
 
     @Test func everyMethodAnswersWithABoundAndGap() throws {

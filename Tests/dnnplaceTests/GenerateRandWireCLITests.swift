@@ -23,4 +23,16 @@ import Testing
         #expect(run.status == 1)
         #expect(run.stderr.contains("this is a device catalog"))
     }
+
+    /// A NaN budget was written as no budget, and batch 0 as a valid instance of zero-work
+    /// layers: both are refused before anything is written.
+    @Test func costedGeneratorsRefuseBudgetsAndBatchesThatAreNoNumbers() throws {
+        let machine = instancePath("devices/cpu-2gpu.json")
+        for budget in ["nan", "inf"] {
+            let run = try dnnplace("generate", "transformer", "--blocks", "1", "--devices", machine, "--accuracy-budget", budget)
+            #expect(run.status == 64 && run.stderr.contains("--accuracy-budget must be a finite number, at least 0"), "\(budget): \(run.stderr)")
+        }
+        let run = try dnnplace("generate", "resnet50", "--devices", machine, "--batch", "0")
+        #expect(run.status == 64 && run.stderr.contains("--batch must be at least 1"), "\(run.stderr)")
+    }
 }

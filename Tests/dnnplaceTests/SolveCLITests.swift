@@ -70,6 +70,21 @@ import Testing
         #expect(run.stderr.contains("--write-model needs a .lp or .mps file name"))
     }
 
+    /// NaN, infinite and astronomically long limits crashed split and local search (their
+    /// deadlines overflowed the clock); every command that takes a limit refuses them.
+    @Test(arguments: ["nan", "inf", "1e300", "0"])
+    func timeLimitsThatAreNoNumberOfSecondsAreRejected(limit: String) throws {
+        for command in [
+            ["solve", instancePath("tiny.json"), "--method", "local"], ["bound", instancePath("tiny.json")],
+            ["bench", instancePath("tiny.json"), "--out", "/nonexistent/x"],
+            ["llm", "--model", instancePath("llm/llama-2-70b.json"), "--cluster", instancePath("llm/mixed-4.json")],
+        ] {
+            let run = try dnnplace(command + ["--time-limit", limit])
+            #expect(run.status == 64, "\(command[0]) \(limit): \(run.status)")
+            #expect(run.stderr.contains("--time-limit must be a number of seconds in (0, 1e9]"), "\(command[0]): \(run.stderr)")
+        }
+    }
+
     @Test func solverLogGoesToStandardErrorOnly() throws {
         let run = try dnnplace("solve", instancePath("tiny.json"), "--method", "milp", "--verbose", "--json")
         #expect(run.status == 0)
