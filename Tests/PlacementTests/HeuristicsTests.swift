@@ -94,6 +94,28 @@ import Testing
         }
     }
 
+    /// `x` (100 bytes at fp16) needs one of the two 100-byte GPUs to itself. `s` and `t`
+    /// (4 bytes each, faster on a GPU) come first: once `s` takes one GPU, `x` is held to the
+    /// other, and `t` must go beside `s` or to the CPU. Greedy put `t` on the other GPU and
+    /// then had no place for `x` (fuzz seed 1595, with three such devices).
+    @Test func greedyHoldsALayerToTheLastDeviceWithRoomForIt() throws {
+        let problem = try Problem(Instance(
+            name: "last-room", precisions: [Precision(name: "fp32", bits: 32), Precision(name: "fp16", bits: 16)],
+            devices: [Device(name: "cpu", kind: "cpu", memory: 1e9), Device(name: "gpu0", kind: "gpu", memory: 100),
+                      Device(name: "gpu1", kind: "gpu", memory: 100)],
+            links: Links(intraServer: Link(bandwidth: 1e9, latency: 0)),
+            layers: [
+                Layer(name: "s", params: 1, costs: ["cpu": ["fp32": 9], "gpu": ["fp32": 1]]),
+                Layer(name: "t", params: 1, costs: ["cpu": ["fp32": 9], "gpu": ["fp32": 1]]),
+                Layer(name: "x", params: 50, costs: ["gpu": ["fp16": 1]]),
+            ], edges: [Edge(from: "s", to: "x"), Edge(from: "t", to: "x")]))
+        #expect(MemoryReservation(problem).onlyDevice == [nil, nil, nil])
+        for objective in Objective.allCases {
+            let plan = try #require(Greedy.place(problem, objective: objective))
+            #expect(plan.device[2] != 0 && !plan.device[0...1].contains(plan.device[2]), "\(plan.device)")
+        }
+    }
+
     /// The group {a, b} (40 bytes) prefers the 100-byte device, which `p` (80 bytes, pinned)
     /// needs. Greedy checked the group's weight against the device's free memory without the
     /// room kept for `p`, put `a` there, and then had no place for `b`.

@@ -88,7 +88,9 @@ public enum Greedy {
         /// Busy intervals per device (with insertion); else only the last end counts.
         var busy: [BusyIntervals]
         let insertion: Bool
-        var memoryLeft: [Double]
+        /// Free memory, and the room kept for layers that can run on one device only: other
+        /// layers must leave it free, or the plan paints itself into a corner.
+        var room: MemoryRoom
         var budgetLeft: Double
         /// Σ of the smallest sensitivity of each layer not yet placed: kept in reserve.
         var budgetReserve: Double
@@ -99,12 +101,6 @@ public enum Greedy {
         var groupOf: [Int: Int] = [:]
         /// Per group, the least weight of its members not yet placed.
         var groupWeight: [Double]
-        let lightest: [Double]
-        /// The device of each layer that can run on one device only (`MemoryReservation`), else nil.
-        let onlyDevice: [Int?]
-        /// Per device, the least weight of the layers not yet placed that can run only there:
-        /// memory other layers must leave free, or the plan paints itself into a corner.
-        var forcedWeight: [Double]
         var loads: LoadTracker
 
         init(_ problem: Problem, insertion: Bool) {
@@ -116,7 +112,8 @@ public enum Greedy {
             startTime = [Double](repeating: 0, count: n)
             finishTime = [Double](repeating: 0, count: n)
             busy = [BusyIntervals](repeating: BusyIntervals(), count: problem.deviceCount)
-            memoryLeft = problem.memory
+            let room = MemoryRoom(problem)
+            self.room = room
             budgetLeft = problem.instance.accuracyBudget ?? .infinity
             // An option heavier than its device's whole memory is in no plan: it reserves nothing.
             leastPenalty = (0..<n).map { v in
@@ -125,14 +122,8 @@ public enum Greedy {
             }
             budgetReserve = leastPenalty.reduce(0, +)
             for (g, layers) in problem.groups.enumerated() { for v in layers { groupOf[v] = g } }
-            let reservation = MemoryReservation(problem)
-            let lightest = reservation.leastWeight
-            self.lightest = lightest
-            groupWeight = problem.groups.map { layers in layers.reduce(0) { $0 + lightest[$1] } }
-            let onlyDevice = reservation.onlyDevice
-            self.onlyDevice = onlyDevice
-            forcedWeight = [Double](repeating: 0, count: problem.deviceCount)
-            for v in 0..<n { if let d = onlyDevice[v] { forcedWeight[d] += lightest[v] } }
+            // Group members are never held on the way, so their least weights stay as they start.
+            groupWeight = problem.groups.map { layers in layers.reduce(0) { $0 + room.leastWeight[$1] } }
             loads = LoadTracker(problem)
         }
 
@@ -141,7 +132,7 @@ public enum Greedy {
             // The memory this choice takes on d, and the memory kept there for layers that can
             // run only on d: v's own share of it is in `needed`.
             var needed = problem.weightBytes(v, option.precision)
-            var reserved = forcedWeight[d] - (onlyDevice[v] == d ? lightest[v] : 0)
+            var reserved = room.reserved[d] - (room.onlyDevice[v] == d ? room.leastWeight[v] : 0)
             if let g = groupOf[v] {
                 if let fixed = groupDevice[g] {
                     if fixed != d { return false }
@@ -149,11 +140,13 @@ public enum Greedy {
                     // The first member goes where the whole group fits, beside the layers d
                     // must keep room for (a group on a device that a pinned layer fills found
                     // no room for its next member on a fuzzed instance).
-                    needed += groupWeight[g] - lightest[v]
-                    for w in problem.groups[g] where w != v && device[w] < 0 && onlyDevice[w] == d { reserved -= lightest[w] }
+                    needed += groupWeight[g] - room.leastWeight[v]
+                    for w in problem.groups[g] where w != v && device[w] < 0 && room.onlyDevice[w] == d {
+                        reserved -= room.leastWeight[w]
+                    }
                 }
             }
-            if needed + reserved > memoryLeft[d] * (1 + 1e-12) { return false }
+            if needed + reserved > room.memoryLeft[d] * (1 + 1e-12) { return false }
             // Infinite when a member of v's group has no option on d that fits.
             let rise = groupReserveRise(v, d)
             guard rise.isFinite else { return false }
@@ -211,16 +204,15 @@ public enum Greedy {
             startTime[v] = begin
             finishTime[v] = end
             busy[option.device].book(begin, duration: option.cost)
-            memoryLeft[option.device] -= problem.weightBytes(v, option.precision)
+            room.place(v, on: option.device, weight: problem.weightBytes(v, option.precision))
             budgetLeft -= problem.sensitivity(v, option.precision)
             budgetReserve += groupReserveRise(v, option.device) - leastPenalty[v]
-            if let d = onlyDevice[v] { forcedWeight[d] -= lightest[v] }
             if let g = groupOf[v] {
                 if groupDevice[g] == nil {
                     groupDevice[g] = option.device
                     for w in problem.groups[g] where w != v && device[w] < 0 { leastPenalty[w] = leastPenalty(w, on: option.device) }
                 }
-                groupWeight[g] -= lightest[v]
+                groupWeight[g] -= room.leastWeight[v]
             }
         }
     }
