@@ -64,7 +64,7 @@ import Testing
                 Layer(name: "a", params: 5, costs: ["cpu": ["fp32": 9], "gpu": ["fp32": 1]]),
                 Layer(name: "b", params: 25, costs: ["gpu": ["fp32": 1]]),
             ], edges: []))
-        #expect(MemoryReservation(problem).onlyDevice[1] == 1)
+        #expect(MemoryRoom(problem).onlyDevice[1] == 1)
         for objective in Objective.allCases {
             let plan = try #require(Greedy.place(problem, objective: objective))
             #expect(plan.device == [0, 1])
@@ -85,9 +85,9 @@ import Testing
                 Layer(name: "x", params: 50, costs: ["npu": ["int8": 1], "gpu": ["fp16": 1]]),
                 Layer(name: "p", params: 50, costs: ["gpu": ["fp32": 1, "fp16": 1]], pin: "gpu"),
             ], edges: [Edge(from: "t", to: "x")]))
-        let reservation = MemoryReservation(problem)
-        #expect(reservation.onlyDevice == [0, 1, 2])
-        #expect(reservation.leastWeight == [4, 50, 100])
+        let room = MemoryRoom(problem)
+        #expect(room.onlyDevice == [0, 1, 2])
+        #expect(room.leastWeight == [4, 50, 100])
         for objective in Objective.allCases {
             let plan = try #require(Greedy.place(problem, objective: objective))
             #expect(plan.device == [0, 1, 2])
@@ -109,7 +109,7 @@ import Testing
                 Layer(name: "t", params: 1, costs: ["cpu": ["fp32": 9], "gpu": ["fp32": 1]]),
                 Layer(name: "x", params: 50, costs: ["gpu": ["fp16": 1]]),
             ], edges: [Edge(from: "s", to: "x"), Edge(from: "t", to: "x")]))
-        #expect(MemoryReservation(problem).onlyDevice == [nil, nil, nil])
+        #expect(MemoryRoom(problem).onlyDevice == [nil, nil, nil])
         for objective in Objective.allCases {
             let plan = try #require(Greedy.place(problem, objective: objective))
             #expect(plan.device[2] != 0 && !plan.device[0...1].contains(plan.device[2]), "\(plan.device)")

@@ -99,8 +99,6 @@ public enum Greedy {
         var leastPenalty: [Double]
         var groupDevice: [Int: Int] = [:]
         var groupOf: [Int: Int] = [:]
-        /// Per group, the least weight of its members not yet placed.
-        var groupWeight: [Double]
         var loads: LoadTracker
 
         init(_ problem: Problem, insertion: Bool) {
@@ -112,8 +110,7 @@ public enum Greedy {
             startTime = [Double](repeating: 0, count: n)
             finishTime = [Double](repeating: 0, count: n)
             busy = [BusyIntervals](repeating: BusyIntervals(), count: problem.deviceCount)
-            let room = MemoryRoom(problem)
-            self.room = room
+            room = MemoryRoom(problem)
             budgetLeft = problem.instance.accuracyBudget ?? .infinity
             // An option heavier than its device's whole memory is in no plan: it reserves nothing.
             leastPenalty = (0..<n).map { v in
@@ -122,8 +119,6 @@ public enum Greedy {
             }
             budgetReserve = leastPenalty.reduce(0, +)
             for (g, layers) in problem.groups.enumerated() { for v in layers { groupOf[v] = g } }
-            // Group members are never held on the way, so their least weights stay as they start.
-            groupWeight = problem.groups.map { layers in layers.reduce(0) { $0 + room.leastWeight[$1] } }
             loads = LoadTracker(problem)
         }
 
@@ -140,9 +135,9 @@ public enum Greedy {
                     // The first member goes where the whole group fits, beside the layers d
                     // must keep room for (a group on a device that a pinned layer fills found
                     // no room for its next member on a fuzzed instance).
-                    needed += groupWeight[g] - room.leastWeight[v]
-                    for w in problem.groups[g] where w != v && device[w] < 0 && room.onlyDevice[w] == d {
-                        reserved -= room.leastWeight[w]
+                    for w in problem.groups[g] where w != v && device[w] < 0 {
+                        needed += room.leastWeight[w]
+                        if room.onlyDevice[w] == d { reserved -= room.leastWeight[w] }
                     }
                 }
             }
@@ -212,7 +207,6 @@ public enum Greedy {
                     groupDevice[g] = option.device
                     for w in problem.groups[g] where w != v && device[w] < 0 { leastPenalty[w] = leastPenalty(w, on: option.device) }
                 }
-                groupWeight[g] -= room.leastWeight[v]
             }
         }
     }

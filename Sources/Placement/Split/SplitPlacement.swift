@@ -214,9 +214,9 @@ private struct PlacedState {
         let share = (0..<n).map { v in max(leastSensitivity(problem, v), caps.map { $0[v] }.flatMap { $0.isFinite ? $0 : nil } ?? 0) }
         self.share = share
         reserve = share.reduce(0, +)
-        let reservation = MemoryReservation(problem)
-        leastWeight = reservation.leastWeight
-        onlyDevice = reservation.onlyDevice
+        let room = MemoryRoom(problem)
+        leastWeight = room.leastWeight
+        onlyDevice = room.onlyDevice
     }
 
     var assignment: Assignment { Assignment(device: device, precision: precision, start: start) }
@@ -466,7 +466,7 @@ private struct ModuleContext {
             if let group = layer.group, let d = groupDevice[group] { layer.pin = problem.deviceName(d) }
             // The whole problem has already cut a group's layers down to the devices every
             // member can run on; without the members outside the module, the module would not.
-            // A layer with one device left (`MemoryReservation`: a pin, a group's one common
+            // A layer with one device left (`MemoryRoom`: a pin, a group's one common
             // device, the one device its weight fits) is pinned there.
             if let d = state.onlyDevice[v] {
                 layer.pin = problem.deviceName(d)
