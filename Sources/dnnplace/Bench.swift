@@ -45,7 +45,7 @@ struct Bench: ParsableCommand {
         @Option(help: "latency, throughput or both.")
         var objective = "both"
 
-        @Option(help: "Seconds per method and instance.")
+        @Option(parsing: .unconditional, help: "Seconds per method and instance.")
         var timeLimit: Double = 60
 
         @Option(help: "Machine for randwire specs.")

@@ -27,7 +27,7 @@ struct Bound: ParsableCommand {
     @Option(help: "latency or throughput (default: the instance's).")
     var objective: Objective?
 
-    @Option(help: "Also run the exact MILP for this many seconds and use its dual bound.")
+    @Option(parsing: .unconditional, help: "Also run the exact MILP for this many seconds and use its dual bound.")
     var timeLimit: Double?
 
     @Option(help: "Solver for the LP and MILP: cbc or glpk.")

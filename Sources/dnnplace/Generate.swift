@@ -29,7 +29,7 @@ struct Generate: ParsableCommand {
         @Option(help: "Seed.")
         var seed: UInt64 = 1
 
-        @Option(help: "Inputs per layer: each layer after the first reads 1 to ⌊2·degree⌋−1 earlier layers, uniformly.")
+        @Option(parsing: .unconditional, help: "Inputs per layer: each layer after the first reads 1 to ⌊2·degree⌋−1 earlier layers, uniformly.")
         var degree = 3.0
 
         @Option(help: "How many layers back a layer may read from.")
@@ -190,7 +190,7 @@ struct CostedInstanceOptions: ParsableArguments {
     @Option(help: "latency or throughput.")
     var objective: Objective = .latency
 
-    @Option(help: "Accuracy budget: the largest Σ sensitivity of the plan (default: none).")
+    @Option(parsing: .unconditional, help: "Accuracy budget: the largest Σ sensitivity of the plan (default: none).")
     var accuracyBudget: Double?
 
     @Option(help: "Output file (default: standard output).")

@@ -65,10 +65,10 @@ struct LLM: ParsableCommand {
     @Option(help: "KV-cache precision: fp16, bf16, fp8 or int8.")
     var kv = "fp16"
 
-    @Option(help: "Share of each GPU's memory the layout may use (the rest is the runtime's).")
+    @Option(parsing: .unconditional, help: "Share of each GPU's memory the layout may use (the rest is the runtime's).")
     var memoryFraction = 0.9
 
-    @Option(help: "Seconds the search may take; a cut-short search reports a bandwidth bound.")
+    @Option(parsing: .unconditional, help: "Seconds the search may take; a cut-short search reports a bandwidth bound.")
     var timeLimit = 60.0
 
     @Flag(help: "Print the result as JSON.")

@@ -45,13 +45,13 @@ struct Solve: ParsableCommand {
     @Option(help: "latency or throughput (default: the instance's).")
     var objective: Objective?
 
-    @Option(help: "Wall-clock seconds (default 60; 8 for split, auto and local above 2,000 layers).")
+    @Option(parsing: .unconditional, help: "Wall-clock seconds (default 60; 8 for split, auto and local above 2,000 layers).")
     var timeLimit: Double?
 
     @Option(help: "Seed of the randomised methods (random).")
     var seed: UInt64 = 1
 
-    @Option(help: "Relative gap (value − lower bound) / lower bound at which the MILP method may stop and call its plan optimal (e.g. 0.03 for 3%).")
+    @Option(parsing: .unconditional, help: "Relative gap (value − lower bound) / lower bound at which the MILP method may stop and call its plan optimal (e.g. 0.03 for 3%).")
     var gap: Double = SolveRequest.defaultGap
 
     @Option(help: "Solver threads (CBC).")

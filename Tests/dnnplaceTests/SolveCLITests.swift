@@ -68,11 +68,14 @@ import Testing
         let run = try dnnplace("solve", instancePath("tiny.json"), "--write-model", "model.txt")
         #expect(run.status != 0)
         #expect(run.stderr.contains("--write-model needs a .lp or .mps file name"))
+        let negative = try dnnplace("solve", instancePath("tiny.json"), "--gap", "-0.1")
+        #expect(negative.status == 64 && negative.stderr.contains("--gap must not be negative"), "\(negative.stderr)")
     }
 
     /// NaN, infinite and astronomically long limits crashed split and local search (their
-    /// deadlines overflowed the clock); every command that takes a limit refuses them.
-    @Test(arguments: ["nan", "inf", "1e300", "0"])
+    /// deadlines overflowed the clock); every command that takes a limit refuses them. A
+    /// negative one is read as a number (it was "missing value", as if it were an option).
+    @Test(arguments: ["nan", "inf", "1e300", "0", "-1"])
     func timeLimitsThatAreNoNumberOfSecondsAreRejected(limit: String) throws {
         for command in [
             ["solve", instancePath("tiny.json"), "--method", "local"], ["bound", instancePath("tiny.json")],
