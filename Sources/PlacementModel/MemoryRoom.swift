@@ -67,6 +67,13 @@ public struct MemoryRoom: Sendable {
         reserved[d] += weight
     }
 
+    /// Holds v to device d, where a choice made outside memory binds it (its group's device).
+    public mutating func hold(_ v: Int, on d: Int) {
+        guard !placed[v], onlyDevice[v] == nil, let weight = Self.leastWeights(problem, v)[d] else { return }
+        hold(v, on: d, weight: weight)
+        settle([d])
+    }
+
     public mutating func place(_ v: Int, on d: Int, weight: Double) {
         placed[v] = true
         memoryLeft[d] -= weight

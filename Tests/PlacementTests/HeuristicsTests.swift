@@ -116,6 +116,26 @@ import Testing
         }
     }
 
+    /// Once `a` puts the group {a, c} on npu0 (80 of its 100 bytes), `c` (4 bytes) must follow.
+    /// `b` (20 bytes) would rather stay beside `a`, whose output is slow to move, but that
+    /// leaves `c` no room: greedy filled npu0 with `b` and found no plan (fuzz seed 1952).
+    @Test func greedyKeepsRoomForTheRestOfAPlacedGroup() throws {
+        let problem = try Problem(Instance(
+            name: "group-follows",
+            devices: [Device(name: "cpu", kind: "cpu", memory: 1e9), Device(name: "npu0", kind: "npu", memory: 100),
+                      Device(name: "npu1", kind: "npu", memory: 100)],
+            links: Links(intraServer: Link(bandwidth: 1e3, latency: 0)),
+            layers: [
+                Layer(name: "a", params: 20, outputElements: 1e6, costs: ["npu": ["fp32": 1]], group: "g"),
+                Layer(name: "b", params: 5, costs: ["cpu": ["fp32": 9], "npu": ["fp32": 1]]),
+                Layer(name: "c", params: 1, costs: ["npu": ["fp32": 1]], group: "g"),
+            ], edges: [Edge(from: "a", to: "b"), Edge(from: "b", to: "c")]))
+        for objective in Objective.allCases {
+            let plan = try #require(Greedy.place(problem, objective: objective))
+            #expect(plan.device[2] == plan.device[0] && plan.device[1] != plan.device[0], "\(plan.device)")
+        }
+    }
+
     /// The group {a, b} (40 bytes) prefers the 100-byte device, which `p` (80 bytes, pinned)
     /// needs. Greedy checked the group's weight against the device's free memory without the
     /// room kept for `p`, put `a` there, and then had no place for `b`.

@@ -136,8 +136,11 @@ public enum Greedy {
                     // must keep room for (a group on a device that a pinned layer fills found
                     // no room for its next member on a fuzzed instance).
                     for w in problem.groups[g] where w != v && device[w] < 0 {
+                        if let held = room.onlyDevice[w] {
+                            if held != d { return false }
+                            reserved -= room.leastWeight[w]
+                        }
                         needed += room.leastWeight[w]
-                        if room.onlyDevice[w] == d { reserved -= room.leastWeight[w] }
                     }
                 }
             }
@@ -205,7 +208,12 @@ public enum Greedy {
             if let g = groupOf[v] {
                 if groupDevice[g] == nil {
                     groupDevice[g] = option.device
-                    for w in problem.groups[g] where w != v && device[w] < 0 { leastPenalty[w] = leastPenalty(w, on: option.device) }
+                    // The rest of the group must follow: their room there is kept from now on
+                    // (a 50 KB layer took the last of it on a fuzzed instance).
+                    for w in problem.groups[g] where w != v && device[w] < 0 {
+                        leastPenalty[w] = leastPenalty(w, on: option.device)
+                        room.hold(w, on: option.device)
+                    }
                 }
             }
         }
