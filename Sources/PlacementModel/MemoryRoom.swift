@@ -3,10 +3,11 @@
 /// to it. A layer is held to a device when it is the last of its devices with room for the
 /// layer's least weight there: from the start by its pin, its group or a weight that fits no
 /// other device, and on the way as the other devices fill (including with room kept for layers
-/// held there before). Fuzzed instances that greedy found no plan for: a 50 KB layer also fit
-/// at fp16 on a 100 KB device that a pinned layer needed whole (seed 1155), and a 100 KB layer
-/// could use any of three empty 100 KB devices until a 40-byte layer went on each (seed 1595).
-/// O(options · log options) in all.
+/// held there before), or when the heuristic's own choice binds it (`hold`: its group's device).
+/// Fuzzed instances that greedy found no plan for: a 50 KB layer also fit at fp16 on a 100 KB
+/// device that a pinned layer needed whole (seed 1155), a 100 KB layer could use any of three
+/// empty 100 KB devices until a 40-byte layer went on each (seed 1595), and a 50 KB layer took
+/// the room a placed group's other members needed (seed 1952). O(options · log options) in all.
 public struct MemoryRoom: Sendable {
     public private(set) var memoryLeft: [Double]
     /// Per device, the least weight of the layers not yet placed that are held to it.
