@@ -163,4 +163,23 @@ import Testing
             #expect(try Placer.solve(problem, request).assignment != first)
         }
     }
+
+    /// Memory forces one of the first two layers to int8 and the budget allows neither; 23 light
+    /// layers follow, so split works in modules, and the first has no plan. The exact method then
+    /// proves the instance infeasible from its assignment relaxation; split said "unknown" (fuzz
+    /// seed 1670).
+    @Test func modulesWithoutAPlanLeaveTheRestToTheExactMethod() throws {
+        let layers = (0..<25).map { i in
+            Layer(name: "L\(i)", params: i < 2 ? 20 : 0, costs: ["gpu": ["fp32": 2, "int8": 1]], sensitivity: ["int8": 0.004])
+        }
+        let problem = try Problem(Instance(
+            name: "squeeze", precisions: [Precision(name: "fp32", bits: 32), Precision(name: "int8", bits: 8)],
+            devices: [Device(name: "g", kind: "gpu", memory: 100)], links: Links(intraServer: Link(bandwidth: 1e9, latency: 0)),
+            layers: layers, edges: zip(layers, layers.dropFirst()).map { Edge(from: $0.name, to: $1.name) }, accuracyBudget: 0.003))
+        #expect(Feasibility.infeasibilityReason(problem) == nil)
+        #expect(problem.layerCount > SplitPlacement.moduleSize[.latency]!)
+        let result = try Self.split(problem, .latency, timeLimit: 10)
+        #expect(result.status == .infeasible)
+        #expect(result.message?.hasSuffix("then the MILP method: infeasible (proved by the solver on the assignment relaxation)") == true, "\(result.message ?? "")")
+    }
 }
