@@ -105,13 +105,13 @@ enum SplitPlacement {
                 let failure = "no plan for the module starting at layer '\(problem.layerName(module[0]))' within memory and the accuracy budget"
                 // The exact method, for the time left, may still find a plan or prove that none
                 // exists (fuzz seed 1670: infeasible, proved from its assignment relaxation in 0.01 s).
-                let left = request.timeLimit - elapsed(since: clock)
-                guard left > 0, problem.layerCount <= ExactPlacement.modelLayerLimit[objective]! else {
+                let timeLeft = request.timeLimit - elapsed(since: clock)
+                guard timeLeft > 0, problem.layerCount <= ExactPlacement.modelLayerLimit[objective]! else {
                     result.message = failure
                     return result
                 }
                 var exactRequest = request
-                exactRequest.timeLimit = left
+                exactRequest.timeLimit = timeLeft
                 var exact = try ExactPlacement.solve(problem, exactRequest)
                 exact.method = "split"
                 exact.message = "\(failure); then the MILP method: \(exact.message ?? exact.status.rawValue)"
