@@ -4,6 +4,26 @@ import PlacementModel
 import Testing
 
 @Suite struct HeuristicsTests {
+    /// A problem for the memory and budget tests below: precisions by name (fp32, fp16, int8),
+    /// devices on one server joined by a link of `bandwidth` bytes per second.
+    static func problem(
+        precisions: [String] = ["fp32"], devices: [Device], layers: [Layer], edges: [Edge] = [], bandwidth: Double = 1e9,
+        budget: Double? = nil
+    ) throws -> Problem {
+        let bits = ["fp32": 32, "fp16": 16, "int8": 8]
+        return try Problem(Instance(
+            name: "heuristics", precisions: precisions.map { Precision(name: $0, bits: bits[$0]!) }, devices: devices,
+            links: Links(intraServer: Link(bandwidth: bandwidth, latency: 0)), layers: layers, edges: edges,
+            accuracyBudget: budget))
+    }
+
+    /// Greedy's plan for each objective; a missing plan fails the test.
+    static func greedyPlans(_ problem: Problem, sourceLocation: SourceLocation = #_sourceLocation) throws -> [Assignment] {
+        try Objective.allCases.map {
+            try #require(Greedy.place(problem, objective: $0), "no plan for \($0)", sourceLocation: sourceLocation)
+        }
+    }
+
     @Test(arguments: [10, 40, 200])
     func precisionAllocationSpendsAtMostTheBudget(layers: Int) throws {
         var generator = RandomInstance(layers: layers, seed: 3)
@@ -20,12 +40,12 @@ import Testing
     /// HEFT on one device with a layer of zero cost: A (10) at 0, Z (0) at 0, then Z's successor
     /// Q (5) must wait for A. It was put over A (the plan failed evaluation, so HEFT found none).
     @Test func heftKeepsLayersApartAroundZeroCostLayers() throws {
-        let problem = try Problem(Instance(
-            name: "zero", devices: [Device(name: "d", kind: "k", memory: 1e9)], links: Links(intraServer: Link(bandwidth: 1e9, latency: 0)),
+        let problem = try Self.problem(
+            devices: [Device(name: "d", kind: "k", memory: 1e9)],
             layers: [
                 Layer(name: "A", costs: ["k": ["fp32": 10]]), Layer(name: "Z", costs: ["k": ["fp32": 0]]),
                 Layer(name: "Q", costs: ["k": ["fp32": 5]]),
-            ], edges: [Edge(from: "Z", to: "Q")]))
+            ], edges: [Edge(from: "Z", to: "Q")])
         let plan = try #require(Greedy.place(problem, objective: .latency, rule: .earliestFinish, order: .upwardRank, insertion: true))
         let evaluation = problem.evaluate(plan)
         #expect(evaluation.isValid, "\(evaluation.violations)")
@@ -37,16 +57,13 @@ import Testing
     /// bytes, `a` (80 bytes) prefers it, but `b` (40 bytes) is pinned to it. Greedy put `a` there
     /// first and then found no plan.
     @Test func greedyLeavesRoomForPinnedLayers() throws {
-        let problem = try Problem(Instance(
-            name: "room",
+        let problem = try Self.problem(
             devices: [Device(name: "cpu", kind: "cpu", memory: 1e9), Device(name: "gpu", kind: "gpu", memory: 100)],
-            links: Links(intraServer: Link(bandwidth: 1e9, latency: 0)),
             layers: [
                 Layer(name: "a", params: 20, costs: ["cpu": ["fp32": 9], "gpu": ["fp32": 1]]),
                 Layer(name: "b", params: 10, costs: ["cpu": ["fp32": 9], "gpu": ["fp32": 1]], pin: "gpu"),
-            ], edges: []))
-        for objective in Objective.allCases {
-            let plan = try #require(Greedy.place(problem, objective: objective))
+            ])
+        for plan in try Self.greedyPlans(problem) {
             #expect(plan.device == [0, 1])
         }
     }
@@ -55,18 +72,15 @@ import Testing
     /// there as a pinned layer does. Greedy counted the 1-byte GPU as a choice, put `a` on the
     /// 100-byte one, and then found no plan.
     @Test func greedyLeavesRoomForALayerThatFitsOneDeviceOnly() throws {
-        let problem = try Problem(Instance(
-            name: "fit-one",
+        let problem = try Self.problem(
             devices: [Device(name: "cpu", kind: "cpu", memory: 1e9), Device(name: "gpu", kind: "gpu", memory: 100),
                       Device(name: "tiny", kind: "gpu", memory: 1)],
-            links: Links(intraServer: Link(bandwidth: 1e9, latency: 0)),
             layers: [
                 Layer(name: "a", params: 5, costs: ["cpu": ["fp32": 9], "gpu": ["fp32": 1]]),
                 Layer(name: "b", params: 25, costs: ["gpu": ["fp32": 1]]),
-            ], edges: []))
+            ])
         #expect(MemoryRoom(problem).onlyDevice[1] == 1)
-        for objective in Objective.allCases {
-            let plan = try #require(Greedy.place(problem, objective: objective))
+        for plan in try Self.greedyPlans(problem) {
             #expect(plan.device == [0, 1])
         }
     }
@@ -75,21 +89,19 @@ import Testing
     /// at int8 on the 50-byte NPU and fills it. Greedy saw two devices for `x`, put `t`
     /// (4 bytes, faster on the NPU) there first, and then found no plan (a fuzzed instance).
     @Test func greedyLeavesRoomForALayerWhoseOtherDeviceAPinnedLayerFills() throws {
-        let problem = try Problem(Instance(
-            name: "held", precisions: [Precision(name: "fp32", bits: 32), Precision(name: "fp16", bits: 16), Precision(name: "int8", bits: 8)],
+        let problem = try Self.problem(
+            precisions: ["fp32", "fp16", "int8"],
             devices: [Device(name: "cpu", kind: "cpu", memory: 1e9), Device(name: "npu", kind: "npu", memory: 50),
                       Device(name: "gpu", kind: "gpu", memory: 100, precisions: ["fp32", "fp16"])],
-            links: Links(intraServer: Link(bandwidth: 1e9, latency: 0)),
             layers: [
                 Layer(name: "t", params: 1, costs: ["cpu": ["fp32": 9], "npu": ["fp32": 1]]),
                 Layer(name: "x", params: 50, costs: ["npu": ["int8": 1], "gpu": ["fp16": 1]]),
                 Layer(name: "p", params: 50, costs: ["gpu": ["fp32": 1, "fp16": 1]], pin: "gpu"),
-            ], edges: [Edge(from: "t", to: "x")]))
+            ], edges: [Edge(from: "t", to: "x")])
         let room = MemoryRoom(problem)
         #expect(room.onlyDevice == [0, 1, 2])
         #expect(room.leastWeight == [4, 50, 100])
-        for objective in Objective.allCases {
-            let plan = try #require(Greedy.place(problem, objective: objective))
+        for plan in try Self.greedyPlans(problem) {
             #expect(plan.device == [0, 1, 2])
         }
     }
@@ -99,19 +111,17 @@ import Testing
     /// other, and `t` must go beside `s` or to the CPU. Greedy put `t` on the other GPU and
     /// then had no place for `x` (fuzz seed 1595, with three such devices).
     @Test func greedyHoldsALayerToTheLastDeviceWithRoomForIt() throws {
-        let problem = try Problem(Instance(
-            name: "last-room", precisions: [Precision(name: "fp32", bits: 32), Precision(name: "fp16", bits: 16)],
+        let problem = try Self.problem(
+            precisions: ["fp32", "fp16"],
             devices: [Device(name: "cpu", kind: "cpu", memory: 1e9), Device(name: "gpu0", kind: "gpu", memory: 100),
                       Device(name: "gpu1", kind: "gpu", memory: 100)],
-            links: Links(intraServer: Link(bandwidth: 1e9, latency: 0)),
             layers: [
                 Layer(name: "s", params: 1, costs: ["cpu": ["fp32": 9], "gpu": ["fp32": 1]]),
                 Layer(name: "t", params: 1, costs: ["cpu": ["fp32": 9], "gpu": ["fp32": 1]]),
                 Layer(name: "x", params: 50, costs: ["gpu": ["fp16": 1]]),
-            ], edges: [Edge(from: "s", to: "x"), Edge(from: "t", to: "x")]))
+            ], edges: [Edge(from: "s", to: "x"), Edge(from: "t", to: "x")])
         #expect(MemoryRoom(problem).onlyDevice == [nil, nil, nil])
-        for objective in Objective.allCases {
-            let plan = try #require(Greedy.place(problem, objective: objective))
+        for plan in try Self.greedyPlans(problem) {
             #expect(plan.device[2] != 0 && !plan.device[0...1].contains(plan.device[2]), "\(plan.device)")
         }
     }
@@ -120,18 +130,15 @@ import Testing
     /// `b` (20 bytes) would rather stay beside `a`, whose output is slow to move, but that
     /// leaves `c` no room: greedy filled npu0 with `b` and found no plan (fuzz seed 1952).
     @Test func greedyKeepsRoomForTheRestOfAPlacedGroup() throws {
-        let problem = try Problem(Instance(
-            name: "group-follows",
+        let problem = try Self.problem(
             devices: [Device(name: "cpu", kind: "cpu", memory: 1e9), Device(name: "npu0", kind: "npu", memory: 100),
                       Device(name: "npu1", kind: "npu", memory: 100)],
-            links: Links(intraServer: Link(bandwidth: 1e3, latency: 0)),
             layers: [
                 Layer(name: "a", params: 20, outputElements: 1e6, costs: ["npu": ["fp32": 1]], group: "g"),
                 Layer(name: "b", params: 5, costs: ["cpu": ["fp32": 9], "npu": ["fp32": 1]]),
                 Layer(name: "c", params: 1, costs: ["npu": ["fp32": 1]], group: "g"),
-            ], edges: [Edge(from: "a", to: "b"), Edge(from: "b", to: "c")]))
-        for objective in Objective.allCases {
-            let plan = try #require(Greedy.place(problem, objective: objective))
+            ], edges: [Edge(from: "a", to: "b"), Edge(from: "b", to: "c")], bandwidth: 1e3)
+        for plan in try Self.greedyPlans(problem) {
             #expect(plan.device[2] == plan.device[0] && plan.device[1] != plan.device[0], "\(plan.device)")
         }
     }
@@ -140,17 +147,14 @@ import Testing
     /// needs. Greedy checked the group's weight against the device's free memory without the
     /// room kept for `p`, put `a` there, and then had no place for `b`.
     @Test func greedyPlacesAGroupBesideTheRoomPinnedLayersNeed() throws {
-        let problem = try Problem(Instance(
-            name: "group-room",
+        let problem = try Self.problem(
             devices: [Device(name: "big", kind: "g", memory: 1e9), Device(name: "small", kind: "s", memory: 100)],
-            links: Links(intraServer: Link(bandwidth: 1e9, latency: 0)),
             layers: [
                 Layer(name: "a", costs: ["g": ["fp32": 9], "s": ["fp32": 1]], group: "pair"),
                 Layer(name: "b", params: 10, costs: ["g": ["fp32": 9], "s": ["fp32": 1]], group: "pair"),
                 Layer(name: "p", params: 20, costs: ["g": ["fp32": 9], "s": ["fp32": 1]], pin: "small"),
-            ], edges: [Edge(from: "a", to: "b")]))
-        for objective in Objective.allCases {
-            let plan = try #require(Greedy.place(problem, objective: objective))
+            ], edges: [Edge(from: "a", to: "b")])
+        for plan in try Self.greedyPlans(problem) {
             #expect(plan.device == [0, 0, 1])
         }
     }
@@ -159,16 +163,14 @@ import Testing
     /// so `a` must not spend 0.003 on fp16. Greedy counted `b`'s fp32 (which cannot fit) as its
     /// cheapest choice, reserved nothing, and then found no plan.
     @Test func greedyReservesTheBudgetAPinnedLayerCannotAvoid() throws {
-        let problem = try Problem(Instance(
-            name: "reserve", precisions: [Precision(name: "fp32", bits: 32), Precision(name: "fp16", bits: 16), Precision(name: "int8", bits: 8)],
+        let problem = try Self.problem(
+            precisions: ["fp32", "fp16", "int8"],
             devices: [Device(name: "big", kind: "g", memory: 1e9), Device(name: "small", kind: "g", memory: 10)],
-            links: Links(intraServer: Link(bandwidth: 1e9, latency: 0)),
             layers: [
                 Layer(name: "a", params: 10, costs: ["g": ["fp32": 2, "fp16": 1]], sensitivity: ["fp16": 0.003]),
                 Layer(name: "b", params: 10, costs: ["g": ["fp32": 1, "int8": 1]], sensitivity: ["int8": 0.004], pin: "small"),
-            ], edges: [], accuracyBudget: 0.005))
-        for objective in Objective.allCases {
-            let plan = try #require(Greedy.place(problem, objective: objective))
+            ], budget: 0.005)
+        for plan in try Self.greedyPlans(problem) {
             #expect(plan.precision == [0, 2])
         }
     }
@@ -178,18 +180,15 @@ import Testing
     /// fp16. Greedy kept reserving `b`'s fp32 (which fits the other device), and then found no
     /// plan.
     @Test func greedyReservesTheBudgetAGroupsDeviceForces() throws {
-        let problem = try Problem(Instance(
-            name: "group-reserve",
-            precisions: [Precision(name: "fp32", bits: 32), Precision(name: "fp16", bits: 16), Precision(name: "int8", bits: 8)],
+        let problem = try Self.problem(
+            precisions: ["fp32", "fp16", "int8"],
             devices: [Device(name: "big", kind: "g", memory: 1e9), Device(name: "fast", kind: "f", memory: 10)],
-            links: Links(intraServer: Link(bandwidth: 1e9, latency: 0)),
             layers: [
                 Layer(name: "a", costs: ["g": ["fp32": 5], "f": ["fp32": 1]], group: "pair"),
                 Layer(name: "c", costs: ["g": ["fp32": 2, "fp16": 1], "f": ["fp32": 2, "fp16": 1]], sensitivity: ["fp16": 0.003]),
                 Layer(name: "b", params: 10, costs: ["g": ["fp32": 1], "f": ["fp32": 1, "int8": 1]], sensitivity: ["int8": 0.004], group: "pair"),
-            ], edges: [Edge(from: "a", to: "c"), Edge(from: "c", to: "b")], accuracyBudget: 0.005))
-        for objective in Objective.allCases {
-            let plan = try #require(Greedy.place(problem, objective: objective))
+            ], edges: [Edge(from: "a", to: "c"), Edge(from: "c", to: "b")], budget: 0.005)
+        for plan in try Self.greedyPlans(problem) {
             #expect(problem.evaluate(plan).isValid)
             #expect(plan.device[0] == plan.device[2])
             if plan.device[0] == 1 { #expect(plan.precision == [0, 0, 2]) }
@@ -200,16 +199,14 @@ import Testing
     /// its group mate `a` is fastest there. Greedy sent `a` there (the group's least weight, `b`
     /// at int8 elsewhere, fits) and then found no option for `b`.
     @Test func greedyKeepsAGroupOffADeviceAMemberCannotUse() throws {
-        let problem = try Problem(Instance(
-            name: "group-fit", precisions: [Precision(name: "fp32", bits: 32), Precision(name: "int8", bits: 8)],
+        let problem = try Self.problem(
+            precisions: ["fp32", "int8"],
             devices: [Device(name: "big", kind: "g", memory: 1e9), Device(name: "fast", kind: "f", memory: 10)],
-            links: Links(intraServer: Link(bandwidth: 1e9, latency: 0)),
             layers: [
                 Layer(name: "a", costs: ["g": ["fp32": 2], "f": ["fp32": 1]], group: "pair"),
                 Layer(name: "b", params: 10, costs: ["g": ["fp32": 1, "int8": 1], "f": ["fp32": 1]], group: "pair"),
-            ], edges: [Edge(from: "a", to: "b")]))
-        for objective in Objective.allCases {
-            let plan = try #require(Greedy.place(problem, objective: objective))
+            ], edges: [Edge(from: "a", to: "b")])
+        for plan in try Self.greedyPlans(problem) {
             #expect(plan.device == [0, 0])
         }
     }
@@ -217,19 +214,15 @@ import Testing
     @Test func greedyRespectsMemoryGroupsAndPins() throws {
         // Two GPUs of 100 bytes; the group {a, b} needs 120 bytes together: it must take the
         // 200-byte CPU; c is pinned to gpu1.
-        let instance = Instance(
-            name: "fit",
+        let problem = try Self.problem(
             devices: [Device(name: "cpu", kind: "cpu", memory: 200), Device(name: "gpu0", kind: "gpu", memory: 100),
                       Device(name: "gpu1", kind: "gpu", memory: 100)],
-            links: Links(intraServer: Link(bandwidth: 1e6, latency: 0)),
             layers: [
                 Layer(name: "a", params: 15, costs: ["cpu": ["fp32": 9], "gpu": ["fp32": 1]], group: "g"),
                 Layer(name: "b", params: 15, costs: ["cpu": ["fp32": 9], "gpu": ["fp32": 1]], group: "g"),
                 Layer(name: "c", params: 1, costs: ["cpu": ["fp32": 1], "gpu": ["fp32": 1]], pin: "gpu1"),
-            ], edges: [Edge(from: "a", to: "b"), Edge(from: "b", to: "c")])
-        let problem = try Problem(instance)
-        for objective in Objective.allCases {
-            let plan = try #require(Greedy.place(problem, objective: objective))
+            ], edges: [Edge(from: "a", to: "b"), Edge(from: "b", to: "c")], bandwidth: 1e6)
+        for plan in try Self.greedyPlans(problem) {
             #expect(plan.device == [0, 0, 2])
             #expect(problem.evaluate(plan).isValid)
         }
