@@ -74,6 +74,7 @@ struct Bench: ParsableCommand {
 
         func run() throws {
             try reportingInputErrors {
+                try checkWritable(out + ".csv")
                 let problems = try BenchSuite.load(suites, devices: devices)
                 let objectives: [Objective] = objective == "both" ? [.latency, .throughput] : [Objective(rawValue: objective)!]
                 let methodList = methods.split(separator: ",").map { Method(rawValue: String($0))! }

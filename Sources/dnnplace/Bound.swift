@@ -49,6 +49,7 @@ struct Bound: ParsableCommand {
 
     func run() throws {
         try reportingInputErrors {
+            try checkWritable(writeModel)
             let clock = ContinuousClock.now
             let problem = try input.problem(instance, objective: objective)
             let objective = objective ?? problem.instance.objective

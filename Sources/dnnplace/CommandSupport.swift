@@ -43,8 +43,29 @@ func progressPrinter() -> @Sendable (String) -> Void {
     return { line in printError("[\(String(format: "%6.1f", (ContinuousClock.now - start).seconds)) s] \(line)") }
 }
 
+/// Fails before any work when an output file cannot be written (no such folder, a read-only
+/// one, or a folder in the file's place): otherwise a solve of many minutes ended with "cannot
+/// write the file" and its plan was lost.
+func checkWritable(_ paths: String?...) throws(InputError) {
+    let files = FileManager.default
+    for case let path? in paths {
+        var isFolder: ObjCBool = false
+        if files.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw InputError(file: path, "cannot write the file: it is a folder")
+        }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        guard files.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw InputError(file: path, "cannot write the file: there is no folder '\(folder)'")
+        }
+        guard files.isWritableFile(atPath: folder) else {
+            throw InputError(file: path, "cannot write the file: the folder '\(folder)' is not writable")
+        }
+    }
+}
+
 /// Writes text to a file, or throws an InputError naming it.
 func write(_ text: String, to path: String) throws {
+    try checkWritable(path)
     do {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     } catch {

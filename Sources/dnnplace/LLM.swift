@@ -94,6 +94,7 @@ struct LLM: ParsableCommand {
 
     func run() throws {
         try reportingInputErrors {
+            try checkWritable(out)
             let language = try LanguageModel.load(path: model)
             let servers = try Cluster.load(path: cluster, catalog: devices.map(DeviceCatalog.load))
             let workload = Workload(

@@ -96,6 +96,7 @@ struct Solve: ParsableCommand {
 
     func run() throws {
         try reportingInputErrors {
+            try checkWritable(out, writeModel, pareto == nil ? nil : paretoOut + ".csv")
             let problem = try input.problem(instance, objective: objective)
             var request = SolveRequest(objective: objective ?? problem.instance.objective)
             request.method = method

@@ -72,6 +72,32 @@ import Testing
         #expect(negative.status == 64 && negative.stderr.contains("--gap must not be negative"), "\(negative.stderr)")
     }
 
+    /// An output that cannot be written is refused before any work: a long solve used to end
+    /// with "cannot write the file" and its plan lost.
+    @Test func unwritableOutputsAreRefusedBeforeAnyWork() throws {
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        let missing = scratch.url.appendingPathComponent("missing").path
+        let tiny = instancePath("tiny.json")
+        for (command, file) in [
+            (["solve", tiny, "--method", "milp", "--progress", "--out", missing + "/plan.json"], missing + "/plan.json"),
+            (["solve", tiny, "--method", "milp", "--progress", "--write-model", missing + "/m.lp"], missing + "/m.lp"),
+            (["solve", tiny, "--pareto", "3", "--pareto-out", missing + "/front"], missing + "/front.csv"),
+            (["bound", tiny, "--time-limit", "5", "--write-model", missing + "/m.mps"], missing + "/m.mps"),
+            (["bench", tiny, "--methods", "greedy", "--out", missing + "/table"], missing + "/table.csv"),
+            (["llm", "--model", instancePath("llm/llama-2-70b.json"), "--cluster", instancePath("llm/mixed-4.json"),
+              "--out", missing + "/layout.svg"], missing + "/layout.svg"),
+            (["generate", "random", "--layers", "5", "--out", missing + "/g.json"], missing + "/g.json"),
+        ] {
+            let run = try dnnplace(command)
+            #expect(run.status == 1, "\(command)")
+            #expect(run.stderr == "error: \(file): cannot write the file: there is no folder '\(missing)'\n", "\(command): \(run.stderr)")
+            #expect(run.stdout.isEmpty, "\(command)")
+        }
+        let intoFolder = try dnnplace("solve", tiny, "--out", scratch.path)
+        #expect(intoFolder.stderr == "error: \(scratch.path): cannot write the file: it is a folder\n", "\(intoFolder.stderr)")
+    }
+
     /// NaN, infinite and astronomically long limits crashed split and local search (their
     /// deadlines overflowed the clock); every command that takes a limit refuses them. A
     /// negative one is read as a number (it was "missing value", as if it were an option).
