@@ -107,8 +107,7 @@ struct ModelInput: ParsableArguments {
     @Option(help: "For an .onnx input: comma-separated precisions, the first the reference.")
     var precisions = "fp32"
 
-    @Option(help: "For an .onnx input: batch size (replaces the inputs' first dimension).")
-    var batch: Int?
+    @OptionGroup var batch: ONNXBatch
 
     /// The problem in `path`: an instance, or an ONNX model costed on the machine.
     func problem(_ path: String, objective: Objective?) throws -> Problem {
@@ -116,12 +115,23 @@ struct ModelInput: ParsableArguments {
         guard let devices else {
             throw InputError(file: path, "an ONNX model needs --devices MACHINE.json to be costed on (e.g. instances/devices/cpu-2gpu.json)")
         }
-        let network = try loadONNX(path, batch: batch)
+        let network = try loadONNX(path, batch: batch.size)
         let instance = try CostModel.instance(
             name: network.name, works: network.works, edges: network.edges,
             machine: try Machine.load(path: devices), precisions: precisions.split(separator: ",").map(String.init),
             objective: objective ?? .latency)
         return try Problem(instance)
+    }
+}
+
+/// `--batch` for an ONNX model.
+struct ONNXBatch: ParsableArguments {
+    @Option(name: .customLong("batch"), parsing: .unconditional, help: "For an ONNX model: the batch size, which replaces its inputs' first dimension.")
+    var size: Int?
+
+    func validate() throws {
+        // 0 and negative sizes were taken without a word.
+        if let size, size < 1 { throw ValidationError("--batch must be at least 1, not \(size)") }
     }
 }
 

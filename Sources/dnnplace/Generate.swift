@@ -23,16 +23,16 @@ struct Generate: ParsableCommand {
                   dnnplace generate random --layers 10000 --seed 1 --quantized --out big.json
                 """)
 
-        @Option(help: "Number of layers.")
+        @Option(parsing: .unconditional, help: "Number of layers.")
         var layers = 100
 
-        @Option(help: "Seed.")
+        @Option(parsing: .unconditional, help: "Seed.")
         var seed: UInt64 = 1
 
         @Option(parsing: .unconditional, help: "Inputs per layer: each layer after the first reads 1 to ⌊2·degree⌋−1 earlier layers, uniformly.")
         var degree = 3.0
 
-        @Option(help: "How many layers back a layer may read from.")
+        @Option(parsing: .unconditional, help: "How many layers back a layer may read from.")
         var window = 16
 
         @Flag(help: "fp32, fp16 and int8 with sensitivities and an accuracy budget.")
@@ -84,10 +84,10 @@ struct Generate: ParsableCommand {
         @Option(help: "ws, er or ba.")
         var graph: RandWire.Graph = .ws
 
-        @Option(help: "Nodes per random stage (N; the first stage has N/2).")
+        @Option(parsing: .unconditional, help: "Nodes per random stage (N; the first stage has N/2).")
         var nodes = 32
 
-        @Option(help: "Seed.")
+        @Option(parsing: .unconditional, help: "Seed.")
         var seed: UInt64 = 1
 
         @Option(help: "small (C = 78) or regular (C = 109).")
@@ -120,20 +120,20 @@ extension Generate {
                   dnnplace generate transformer --blocks 12 --sequence 128 --devices instances/devices/cpu-2gpu.json --precisions fp32,fp16,int8 --out bert.json
                 """)
 
-        @Option(help: "Blocks.") var blocks = 12
-        @Option(help: "Hidden size.") var hidden = 768
-        @Option(help: "MLP size.") var ffn = 3072
-        @Option(help: "Attention heads.") var heads = 12
-        @Option(help: "Tokens per sequence.") var sequence = 128
-        @Option(help: "Sequences per input.") var batch = 1
-        @Option(help: "Vocabulary (rows of the embedding).") var vocab = 30_522
+        @Option(parsing: .unconditional, help: "Blocks.") var blocks = 12
+        @Option(parsing: .unconditional, help: "Hidden size.") var hidden = 768
+        @Option(parsing: .unconditional, help: "MLP size.") var ffn = 3072
+        @Option(parsing: .unconditional, help: "Attention heads.") var heads = 12
+        @Option(parsing: .unconditional, help: "Tokens per sequence.") var sequence = 128
+        @Option(parsing: .unconditional, help: "Sequences per input.") var batch = 1
+        @Option(parsing: .unconditional, help: "Vocabulary (rows of the embedding).") var vocab = 30_522
 
         @OptionGroup var costing: CostedInstanceOptions
 
         func validate() throws {
-            guard blocks >= 1, hidden >= 1, ffn >= 1, heads >= 1, sequence >= 1, batch >= 1, vocab >= 1 else {
-                throw ValidationError("sizes must be at least 1")
-            }
+            let sizes = [("--blocks", blocks), ("--hidden", hidden), ("--ffn", ffn), ("--heads", heads),
+                         ("--sequence", sequence), ("--batch", batch), ("--vocab", vocab)]
+            if let (name, value) = sizes.first(where: { $0.1 < 1 }) { throw ValidationError("\(name) must be at least 1, not \(value)") }
             guard hidden % heads == 0 else { throw ValidationError("--hidden must be a multiple of --heads") }
         }
 
@@ -157,7 +157,7 @@ extension Generate {
                   dnnplace generate resnet50 --devices instances/devices/cpu-2gpu.json --precisions fp32,fp16,int8 --out resnet50.json
                 """)
 
-        @Option(help: "Images per input.") var batch = 1
+        @Option(parsing: .unconditional, help: "Images per input.") var batch = 1
 
         @OptionGroup var costing: CostedInstanceOptions
 

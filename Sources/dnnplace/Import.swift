@@ -27,14 +27,13 @@ struct Import: ParsableCommand {
         @Argument(help: "The ONNX model.")
         var model: String
 
-        @Option(help: "Batch size: replaces the inputs' first dimension.")
-        var batch: Int?
+        @OptionGroup var batch: ONNXBatch
 
         @OptionGroup var costing: CostedInstanceOptions
 
         func run() throws {
             try reportingInputErrors {
-                let network = try loadONNX(model, batch: batch)
+                let network = try loadONNX(model, batch: batch.size)
                 try costing.write(name: network.name, network: (network.works, network.edges))
             }
         }

@@ -22,15 +22,14 @@ struct Inspect: ParsableCommand {
     @Argument(help: "The ONNX model.")
     var model: String
 
-    @Option(help: "Batch size: replaces the inputs' first dimension.")
-    var batch: Int?
+    @OptionGroup var batch: ONNXBatch
 
     @Flag(help: "Print {nodes, layers, macs, params, unsupportedOps, ops, warnings} as JSON.")
     var json = false
 
     func run() throws {
         try reportingInputErrors {
-            let network = try ONNXNetwork.load(path: model, batch: batch)
+            let network = try ONNXNetwork.load(path: model, batch: batch.size)
             if json {
                 print(
                     JSONValue.record([

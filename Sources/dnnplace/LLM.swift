@@ -50,13 +50,13 @@ struct LLM: ParsableCommand {
     @Option(help: "throughput (tokens/s over all sequences) or latency (time per output token).")
     var objective: LayoutObjective = .throughput
 
-    @Option(help: "Sequences per micro-batch.")
+    @Option(parsing: .unconditional, help: "Sequences per micro-batch.")
     var batch = 8
 
-    @Option(help: "Prompt length in tokens (prefill latency and workspace).")
+    @Option(parsing: .unconditional, help: "Prompt length in tokens (prefill latency and workspace).")
     var prompt = 512
 
-    @Option(help: "Tokens of KV cache per sequence during decode.")
+    @Option(parsing: .unconditional, help: "Tokens of KV cache per sequence during decode.")
     var context = 2048
 
     @Option(help: "Allowed weight precisions, most preferred first (fp32, fp16, bf16, fp8, int8, int4).")

@@ -48,13 +48,13 @@ struct Solve: ParsableCommand {
     @Option(parsing: .unconditional, help: "Wall-clock seconds (default 60; 8 for split, auto and local above 2,000 layers).")
     var timeLimit: Double?
 
-    @Option(help: "Seed of the randomised methods (random).")
+    @Option(parsing: .unconditional, help: "Seed of the randomised methods (random).")
     var seed: UInt64 = 1
 
     @Option(parsing: .unconditional, help: "Relative gap (value − lower bound) / lower bound at which the MILP method may stop and call its plan optimal (e.g. 0.03 for 3%).")
     var gap: Double = SolveRequest.defaultGap
 
-    @Option(help: "Solver threads (CBC).")
+    @Option(parsing: .unconditional, help: "Solver threads (CBC).")
     var threads: Int = 1
 
     @Option(help: "Write the plan (dnnplace-plan/1) to this file.")
@@ -78,7 +78,7 @@ struct Solve: ParsableCommand {
     @Flag(help: "Do not warm-start the MILP from the greedy plan (to measure its effect).")
     var noWarmStart = false
 
-    @Option(help: "Sweep the accuracy budget from 0 to its largest useful value in this many steps and write PREFIX.csv and PREFIX.svg (the latency or period against accuracy cost front) instead of one plan.")
+    @Option(parsing: .unconditional, help: "Sweep the accuracy budget from 0 to its largest useful value in this many steps and write PREFIX.csv and PREFIX.svg (the latency or period against accuracy cost front) instead of one plan.")
     var pareto: Int?
 
     @Option(help: "With --pareto: the output prefix.")

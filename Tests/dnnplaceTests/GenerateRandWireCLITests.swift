@@ -34,5 +34,8 @@ import Testing
         }
         let run = try dnnplace("generate", "resnet50", "--devices", machine, "--batch", "0")
         #expect(run.status == 64 && run.stderr.contains("--batch must be at least 1"), "\(run.stderr)")
+        // The size at fault is named, and a negative one is read as a number, not as an option.
+        let heads = try dnnplace("generate", "transformer", "--devices", machine, "--heads", "-2")
+        #expect(heads.status == 64 && heads.stderr.contains("--heads must be at least 1, not -2"), "\(heads.stderr)")
     }
 }

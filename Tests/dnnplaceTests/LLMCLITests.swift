@@ -50,6 +50,9 @@ struct LLMCLITests {
         let bad = try dnnplace(
             "llm", "--model", instancePath("llm/llama-2-13b.json"), "--cluster", instancePath("llm/small-mixed.json"), "--weights", "fp5")
         #expect(bad.status != 0 && bad.stderr.contains("unknown precision 'fp5'"))
+        let negative = try dnnplace(
+            "llm", "--model", instancePath("llm/llama-2-13b.json"), "--cluster", instancePath("llm/small-mixed.json"), "--batch", "-3")
+        #expect(negative.status == 64 && negative.stderr.contains("--batch must be at least 1"), "\(negative.stderr)")
         let missing = try dnnplace("llm", "--model", instancePath("llm/nope.json"), "--cluster", instancePath("llm/small-mixed.json"))
         #expect(missing.status == 1 && missing.stderr.contains("nope.json"))
     }

@@ -42,4 +42,16 @@ struct ONNXCLITests {
         let run = try dnnplace("inspect", garbage)
         #expect(run.status == 1 && run.stderr.contains(garbage) && run.stderr.contains("ONNX model"))
     }
+
+    /// Batch 0 and negative batches were costed as if no batch had been given.
+    @Test(arguments: ["0", "-1"])
+    func batchesBelowOneAreRefused(batch: String) throws {
+        let model = instancePath("onnx/resnet50.onnx")
+        let machine = ["--devices", instancePath("devices/cpu-2gpu.json")]
+        for command in [["inspect", model], ["import", "onnx", model] + machine, ["solve", model] + machine, ["bound", model] + machine] {
+            let run = try dnnplace(command + ["--batch", batch])
+            #expect(run.status == 64 && run.stderr.contains("--batch must be at least 1, not \(batch)"), "\(command[0]): \(run.stderr)")
+            #expect(run.stdout.isEmpty)
+        }
+    }
 }
