@@ -54,9 +54,10 @@ public enum RelaxationGap {
         func solve(disjunctive: Bool) throws -> (LatencyFormulation, SolveResult) {
             let formulation = LatencyFormulation(problem, upperBound: evaluation.latency, breakSymmetry: false, disjunctive: disjunctive)
             var model = formulation.model
-            var fixed = [Double](repeating: 0, count: model.columnCount)
             // Interchangeable devices relabelled as the warm start is: R and M do not change.
-            guard formulation.choice.fill(&fixed, with: formulation.choice.canonical(assignment)) else { throw RelaxationGapError.choiceNotInModel }
+            guard let fixed = formulation.choice.values(choosing: assignment, columnCount: model.columnCount)?.values else {
+                throw RelaxationGapError.choiceNotInModel
+            }
             for column in formulation.choice.x.joined() { model.tighten(column, lower: fixed[column.index], upper: fixed[column.index]) }
             let options = SolveOptions(
                 timeLimit: request.timeLimit, relativeGap: request.solverGap, threads: request.threads,

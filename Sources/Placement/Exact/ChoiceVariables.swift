@@ -136,9 +136,23 @@ struct ChoiceVariables {
         }
     }
 
+    /// Column values with the plan's choices set, for a model of `columnCount` columns, and the
+    /// plan they set: relabelled by `canonical`, as the symmetry rows admit. Nil when the plan
+    /// picks an option the model does not have.
+    func values(choosing assignment: Assignment, columnCount: Int) -> (plan: Assignment, values: [Double])? {
+        let plan = canonical(assignment)
+        var values = [Double](repeating: 0, count: columnCount)
+        for v in 0..<problem.layerCount {
+            guard let i = problem.options[v].firstIndex(where: { $0.device == plan.device[v] && $0.precision == plan.precision[v] })
+            else { return nil }
+            values[x[v][i].index] = 1
+        }
+        return (plan, values)
+    }
+
     /// The same plan with each class's devices relabelled in order of first use, so that it
     /// satisfies the symmetry rows (used for warm starts).
-    func canonical(_ assignment: Assignment) -> Assignment {
+    private func canonical(_ assignment: Assignment) -> Assignment {
         var result = assignment
         for devices in problem.deviceClasses where devices.count > 1 {
             let firstUse = devices.map { d in assignment.device.firstIndex(of: d) ?? Int.max }
@@ -148,18 +162,6 @@ struct ChoiceVariables {
             for v in 0..<problem.layerCount { result.device[v] = relabel[assignment.device[v]] ?? assignment.device[v] }
         }
         return result
-    }
-
-    /// Sets `x` in `values` for a plan; false if the plan picks an option it does not allow.
-    func fill(_ values: inout [Double], with assignment: Assignment) -> Bool {
-        for v in 0..<problem.layerCount {
-            guard let i = problem.options[v].firstIndex(where: {
-                $0.device == assignment.device[v] && $0.precision == assignment.precision[v]
-            }) else { return false }
-            for variable in x[v] { values[variable.index] = 0 }
-            values[x[v][i].index] = 1
-        }
-        return true
     }
 
     /// The plan a solution chooses (the largest `x` per layer, robust to 0.99999).

@@ -172,9 +172,7 @@ struct LatencyFormulation: Formulation {
     }
 
     func startValues(_ assignment: Assignment, _ evaluation: Evaluation, value: Double) -> [Double]? {
-        let plan = choice.canonical(assignment)
-        var values = [Double](repeating: 0, count: model.columnCount)
-        guard choice.fill(&values, with: plan) else { return nil }
+        guard case (let plan, var values)? = choice.values(choosing: assignment, columnCount: model.columnCount) else { return nil }
         let graph = problem.graph
         let transfers = TransferSet(problem, plan)
         for v in 0..<problem.layerCount { values[start[v].index] = evaluation.start[v] * timeScale }

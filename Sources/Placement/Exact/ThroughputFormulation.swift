@@ -166,9 +166,7 @@ struct ThroughputFormulation: Formulation {
     }
 
     func startValues(_ assignment: Assignment, _ evaluation: Evaluation, value: Double) -> [Double]? {
-        let plan = choice.canonical(assignment)
-        var values = [Double](repeating: 0, count: model.columnCount)
-        guard choice.fill(&values, with: plan) else { return nil }
+        guard case (let plan, var values)? = choice.values(choosing: assignment, columnCount: model.columnCount) else { return nil }
         let transfers = TransferSet(problem, plan)
         let links = problem.transfers
         values[period.index] = value * timeScale
