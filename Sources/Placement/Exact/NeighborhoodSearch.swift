@@ -54,7 +54,7 @@ enum NeighborhoodSearch {
         var scattered = false
         var generator = SeededGenerator(seed: 1)
         // CBC reads a window's start before it looks at its clock: on 250 layers that took 0.5
-        // to 1.3 s, whatever the window's limit. A window starts only when the time left covers
+        // to 1.4 s, whatever the window's limit. A window starts only when the time left covers
         // the fastest window so far and the most any window overran its limit, so the search
         // ends near its own limit.
         var fastest = 0.0
