@@ -41,6 +41,7 @@ public struct SolveResult: Sendable {
     /// A proven bound on the optimum: ≤ it when minimising, ≥ when maximising.
     public var bound: Double?
     public var nodes = 0
+    /// Wall-clock seconds the backend ran, from when it had its lock (CBC's is process-wide).
     public var seconds = 0.0
     /// One value per column; integer columns rounded.
     public var values: [Double]?

@@ -56,7 +56,8 @@ enum NeighborhoodSearch {
         // CBC reads a window's start before it looks at its clock: on 250 layers that took 0.5
         // to 1.4 s, whatever the window's limit. A window starts only when the time left covers
         // the fastest window so far and the most any window overran its limit, so the search
-        // ends near its own limit.
+        // ends near its own limit. Both are the solver's own seconds: time spent waiting for
+        // CBC's lock while another solve in the process holds it is no sign of either.
         var fastest = 0.0
         var overrun = 0.0
         func timeLeft() -> Double { timeLimit - elapsed(since: clock) }
@@ -83,11 +84,9 @@ enum NeighborhoodSearch {
                 let limit = max(min(timeLeft() - overrun, windowTimeLimit), 0.01)
                 let options = SolveOptions(
                     timeLimit: limit, relativeGap: request.searchGap, threads: request.threads, warmStart: start)
-                let started = elapsed(since: clock)
                 let outcome = try request.solver.solver.solve(window, options: options)
-                let took = elapsed(since: clock) - started
-                fastest = fastest == 0 ? took : min(fastest, took)
-                overrun = max(overrun, took - limit)
+                fastest = fastest == 0 ? outcome.seconds : min(fastest, outcome.seconds)
+                overrun = max(overrun, outcome.seconds - limit)
                 if let values = outcome.values {
                     let plan = formulation.plan(from: values)
                     let evaluation = problem.evaluate(plan)
