@@ -103,6 +103,35 @@ import Testing
         #expect(below > 0)
     }
 
+    /// Huge figures written for "cannot run here" or "no usable link": with a cost of 1e30 s
+    /// on two options of `tiny`, CBC stopped at "feasible" with half the optimum as its bound,
+    /// and a cost of 1e308 s or a bandwidth of 1e-300 B/s overflowed the scaled model ("invalid
+    /// model"). Capped at twice the upper bound on the objective, they change no solution, and
+    /// the oracle's optimum is proven on every instance.
+    @Test(arguments: Objective.allCases) func hugeCostsAndTinyBandwidthsChangeNoOptimum(objective: Objective) throws {
+        for seed in 0..<30 {
+            var instance = TinyInstances.make(seed: UInt64(seed), objective: objective).instance
+            // The first kind of every layer that has two becomes all but unusable.
+            for v in instance.layers.indices where instance.layers[v].costs.count > 1 {
+                let kind = instance.layers[v].costs.keys.sorted()[0]
+                for precision in instance.layers[v].costs[kind]!.keys { instance.layers[v].costs[kind]![precision] = v % 2 == 0 ? 1e30 : 1e300 }
+            }
+            if seed % 2 == 1 { instance.links.intraServer?.bandwidth = 1e-200 }
+            let problem = try Problem(instance)
+            let optimum = Oracle.optimum(problem, objective)
+            for backend in SolverBackend.allCases {
+                let result = try Placer.solve(problem, Self.milp(objective, backend, timeLimit: 20))
+                guard let optimum else {
+                    #expect(result.status == .infeasible, "seed \(seed) \(backend): \(result.status)")
+                    continue
+                }
+                #expect(result.status == .optimal, "seed \(seed) \(backend): \(result.status) \(result.message ?? "")")
+                let value = try #require(result.evaluation?.value(objective))
+                #expect(abs(value - optimum) <= 1e-9 * max(1, optimum), "seed \(seed) \(backend): \(value) vs optimum \(optimum)")
+            }
+        }
+    }
+
     @Test(arguments: seeds) func latencyMatchesTheOracle(seed: Int) throws { try check(seed: seed, objective: .latency) }
     @Test(arguments: seeds) func throughputMatchesTheOracle(seed: Int) throws { try check(seed: seed, objective: .throughput) }
 

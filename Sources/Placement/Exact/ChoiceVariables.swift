@@ -9,10 +9,17 @@ struct ChoiceVariables {
     let problem: Problem
     /// `x[v][i]` chooses `problem.options[v][i]`.
     let x: [[Variable]]
+    /// Seconds above which a cost (or, in a formulation, a transfer time) is taken as this many.
+    /// Set above the formulation's upper bound on its objective it changes no solution, since
+    /// a choice that takes longer is in none, and it keeps huge costs (1e30 s written for
+    /// "cannot run here") from wrecking the solvers' numerics: on `tiny` with two of them CBC
+    /// stopped at "feasible" with half the optimum as its bound.
+    let ceiling: Double
 
     /// With `relaxed`, the choices are continuous in [0, 1]: the LP relaxation, for bounds.
-    init(_ problem: Problem, model: inout Model, breakSymmetry: Bool, relaxed: Bool = false) {
+    init(_ problem: Problem, model: inout Model, breakSymmetry: Bool, relaxed: Bool = false, ceiling: Double = .infinity) {
         self.problem = problem
+        self.ceiling = ceiling
         x = problem.options.enumerated().map { v, options in
             options.map { option in
                 model.addVariable(
@@ -50,15 +57,15 @@ struct ChoiceVariables {
         }
     }
 
-    /// Terms of the compute time of v (`Σ cost · x`), scaled.
+    /// Terms of the compute time of v (`Σ cost · x`, each cost at most `ceiling`), scaled.
     func cost(_ v: Int, scale: Double) -> [LinearExpression.Term] {
-        zip(problem.options[v], x[v]).map { .init($1, $0.cost * scale) }
+        zip(problem.options[v], x[v]).map { .init($1, min($0.cost, ceiling) * scale) }
     }
 
-    /// Terms of the compute time of v if it runs on d, scaled.
+    /// Terms of the compute time of v if it runs on d (each cost at most `ceiling`), scaled.
     func cost(_ v: Int, on d: Int, scale: Double) -> [LinearExpression.Term] {
         zip(problem.options[v], x[v]).compactMap { option, variable in
-            option.device == d ? .init(variable, option.cost * scale) : nil
+            option.device == d ? .init(variable, min(option.cost, ceiling) * scale) : nil
         }
     }
 

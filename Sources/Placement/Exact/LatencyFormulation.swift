@@ -39,10 +39,12 @@ struct LatencyFormulation: Formulation {
     init(_ problem: Problem, upperBound: Double, breakSymmetry: Bool, release: [[Double]]? = nil, disjunctive: Bool = true) {
         self.problem = problem
         var model = Model(name: "\(problem.instance.name)-latency")
-        let choice = ChoiceVariables(problem, model: &model, breakSymmetry: breakSymmetry)
         let windows = TimeWindows(problem, earliest: release.map { rows in
-            rows.enumerated().map { v, row in choice.devices(v).map { row[$0] }.min() ?? 0 }
+            rows.enumerated().map { v, row in problem.options[v].map { row[$0.device] }.min() ?? 0 }
         })
+        // No cost or transfer time above the makespan's upper bound is in any solution.
+        let choice = ChoiceVariables(
+            problem, model: &model, breakSymmetry: breakSymmetry, ceiling: 2 * max(upperBound, windows.criticalPath))
         // An option whose chain of cheapest predecessors, own cost and cheapest successors
         // exceeds the upper bound is in no plan at least as good as the known one.
         for v in 0..<problem.layerCount {
@@ -66,7 +68,7 @@ struct LatencyFormulation: Formulation {
 
         if let release {
             for v in 0..<n where choice.devices(v).contains(where: { release[v][$0] > 0 }) {
-                let terms = choice.devices(v).flatMap { choice.onDevice(v, $0, scale: -release[v][$0] * scale) }
+                let terms = choice.devices(v).flatMap { choice.onDevice(v, $0, scale: -min(release[v][$0], choice.ceiling) * scale) }
                 model.addRow([.init(start[v], 1)] + terms, lower: 0, upper: .infinity, name: "release_\(problem.layerName(v))")
             }
         }
@@ -87,7 +89,7 @@ struct LatencyFormulation: Formulation {
                         where j == i || elements(j) > elements(i) {
                             let w = graph.successors[j]
                             let times = choice.devices(u).filter { $0 != b }.map {
-                                ($0, problem.transferTime(successorEntry: j, from: u, precision: p, $0, b) * scale)
+                                ($0, min(problem.transferTime(successorEntry: j, from: u, precision: p, $0, b), choice.ceiling) * scale)
                             }
                             guard let longest = times.map(\.1).max(), longest > 0 else { continue }
                             var terms = times.flatMap { a, tau in choice.choice(u, a, p, scale: -tau) }

@@ -36,7 +36,9 @@ struct ThroughputFormulation: Formulation {
     init(_ problem: Problem, upperBound: Double, breakSymmetry: Bool, base: BaseLoad? = nil, balance: Double = 0) {
         self.problem = problem
         var model = Model(name: "\(problem.instance.name)-throughput")
-        let choice = ChoiceVariables(problem, model: &model, breakSymmetry: breakSymmetry)
+        // No cost above the period's upper bound is in any solution.
+        let baseLoad = max(base?.device.max() ?? 0, base?.link.values.max() ?? 0)
+        let choice = ChoiceVariables(problem, model: &model, breakSymmetry: breakSymmetry, ceiling: 2 * max(upperBound, baseLoad))
         let scale = 100 / max(upperBound, 1e-300)
         let graph = problem.graph
         let n = problem.layerCount
@@ -48,15 +50,17 @@ struct ThroughputFormulation: Formulation {
             }
         }.max() ?? 0
         let byteScale = largest > 0 ? 1 / largest : 1
-        let floor = max(base?.device.max() ?? 0, base?.link.values.max() ?? 0) * scale
+        let floor = baseLoad * scale
         let period = model.addVariable("T", lower: floor, upper: max(floor, upperBound * scale))
 
         // Loads as terms, filled as the transfer variables appear.
         var deviceLoad = (0..<m).map { d in (0..<n).flatMap { choice.cost($0, on: d, scale: scale) } }
         var linkLoad: [LinkResource: [LinearExpression.Term]] = [:]
         let chargeDevices = !problem.instance.commOverlap
-        func charge(_ variable: Variable, seconds perUnit: Double, link: LinkResource, devices: [Int]) {
-            let term = LinearExpression.Term(variable, perUnit)
+        /// Charges a transfer variable that carries at least `lightest` (scaled) bytes whenever it
+        /// carries any: at most `choice.ceiling` for that much, a load no solution has.
+        func charge(_ variable: Variable, seconds perUnit: Double, lightest: Double, link: LinkResource, devices: [Int]) {
+            let term = LinearExpression.Term(variable, min(perUnit, choice.ceiling * scale / lightest))
             linkLoad[link, default: []].append(term)
             if chargeDevices { for d in devices { deviceLoad[d].append(term) } }
         }
@@ -74,8 +78,8 @@ struct ThroughputFormulation: Formulation {
             let precisions = choice.precisions(u)
             let singlePrecision = precisions.count == 1
             func bytes(_ i: Int, _ p: Int) -> Double { problem.edgeBytes(successorEntry: i, from: u, precision: p) * byteScale }
-            let heaviest = entries.flatMap { i in precisions.map { bytes(i, $0) } }.max() ?? 0
-            guard heaviest > 0 else { continue }
+            let sizes = entries.flatMap { i in precisions.map { bytes(i, $0) } }.filter { $0 > 0 }
+            guard let heaviest = sizes.max(), let lightest = sizes.min() else { continue }
             // recv[u][b]: bytes u sends into b.
             let destinations = Set(entries.flatMap { choice.devices(graph.successors[$0]) })
             for b in destinations.sorted() where sources.contains(where: { $0 != b }) {
@@ -98,12 +102,12 @@ struct ThroughputFormulation: Formulation {
                         flow[u, default: [:]][a, default: [:]][b] = y
                         split.append(.init(y, 1))
                         model.addRow([.init(y, 1)] + choice.onDevice(u, a, scale: -heaviest), lower: -.infinity, upper: 0)
-                        charge(y, seconds: perUnit(1 / links.secondsPerByte[a * m + b]), link: .pair(a, b), devices: [a, b])
+                        charge(y, seconds: perUnit(1 / links.secondsPerByte[a * m + b]), lightest: lightest, link: .pair(a, b), devices: [a, b])
                     }
                     model.addRow(split, lower: 0, upper: .infinity)
                 case .hostStaged:
                     if !links.hostMemory[b], let down = links.hostLink[b] {
-                        charge(variable, seconds: perUnit(down.bandwidth), link: .fromHost(b), devices: [b])
+                        charge(variable, seconds: perUnit(down.bandwidth), lightest: lightest, link: .fromHost(b), devices: [b])
                     }
                 }
             }
@@ -120,7 +124,7 @@ struct ThroughputFormulation: Formulation {
                                      lower: 0, upper: .infinity)
                     }
                 }
-                charge(variable, seconds: perUnit(up.bandwidth), link: .toHost(a), devices: [a])
+                charge(variable, seconds: perUnit(up.bandwidth), lightest: lightest, link: .toHost(a), devices: [a])
             }
             // net[u][s][t]: bytes u sends from server s to server t.
             guard let network = links.network else { continue }
@@ -138,7 +142,7 @@ struct ThroughputFormulation: Formulation {
                             model.addRow([.init(variable, 1)] + fromS + toT, lower: -size, upper: .infinity)
                         }
                     }
-                    charge(variable, seconds: perUnit(network.bandwidth), link: .network(s, t), devices: [])
+                    charge(variable, seconds: perUnit(network.bandwidth), lightest: lightest, link: .network(s, t), devices: [])
                 }
             }
         }
