@@ -44,7 +44,7 @@ struct LatencyFormulation: Formulation {
         })
         // No cost or transfer time above the makespan's upper bound is in any solution.
         let choice = ChoiceVariables(
-            problem, model: &model, breakSymmetry: breakSymmetry, ceiling: 2 * max(upperBound, windows.criticalPath))
+            problem, model: &model, breakSymmetry: breakSymmetry, ceiling: ChoiceVariables.ceilingFactor * max(upperBound, windows.criticalPath))
         // An option whose chain of cheapest predecessors, own cost and cheapest successors
         // exceeds the upper bound is in no plan at least as good as the known one.
         for v in 0..<problem.layerCount {

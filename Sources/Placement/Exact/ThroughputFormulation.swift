@@ -38,7 +38,7 @@ struct ThroughputFormulation: Formulation {
         var model = Model(name: "\(problem.instance.name)-throughput")
         // No cost above the period's upper bound is in any solution.
         let baseLoad = max(base?.device.max() ?? 0, base?.link.values.max() ?? 0)
-        let choice = ChoiceVariables(problem, model: &model, breakSymmetry: breakSymmetry, ceiling: 2 * max(upperBound, baseLoad))
+        let choice = ChoiceVariables(problem, model: &model, breakSymmetry: breakSymmetry, ceiling: ChoiceVariables.ceilingFactor * max(upperBound, baseLoad))
         let scale = 100 / max(upperBound, 1e-300)
         let graph = problem.graph
         let n = problem.layerCount
