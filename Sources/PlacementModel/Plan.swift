@@ -147,9 +147,11 @@ extension Problem {
             let names = missing.prefix(5).map { "'\(layerName($0))'" }.joined(separator: ", ")
             log.error(path("assignments"), "\(missing.count) layer(s) have no assignment: \(names)\(missing.count > 5 ? ", …" : "")")
         }
-        // The likely cause of a plan full of unknown names.
+        // The likely cause of a plan full of unknown names, said first: the command line shows
+        // the first 20 diagnostics, and a plan for a 100-layer instance has over a hundred.
         if !log.isEmpty, !plan.instance.isEmpty, plan.instance != instance.name {
-            log.error(path("instance"), "the plan is for instance '\(plan.instance)', not '\(instance.name)'")
+            let mismatch = Diagnostic(path: path("instance"), message: "the plan is for instance '\(plan.instance)', not '\(instance.name)'")
+            throw InputError([mismatch] + log.diagnostics)
         }
         try log.throwIfAny()
         return Assignment(device: device, precision: precision, start: timed > 0 ? start : nil)
