@@ -27,6 +27,21 @@ func serverConfigurations(_ server: Cluster.Server, degrees: (Int) -> [Int]) -> 
     return result.filter { !$0.isEmpty }
 }
 
+/// How many configurations `serverConfigurations` lists, counted without listing them: per
+/// kind, the multisets of allowed degrees that fit its GPUs (Double: 1,000 GPUs have 1e11).
+func serverConfigurationCount(_ server: Cluster.Server, degrees: (Int) -> [Int]) -> Double {
+    let perKind = server.gpus.map { gpu in
+        // ways[s]: multisets of the degrees so far that sum to exactly s.
+        var ways = [Double](repeating: 0, count: gpu.count + 1)
+        ways[0] = 1
+        for degree in degrees(gpu.count) where degree <= gpu.count {
+            for s in degree...gpu.count { ways[s] += ways[s - degree] }
+        }
+        return ways.reduce(0, +)
+    }
+    return perKind.reduce(1, *) - 1  // without the configuration that uses no GPU
+}
+
 /// The special places in the ring and the rules for giving them to one server's groups. A
 /// state packs what the server's groups hold so far: bit 0 the embedding (first stage), bit 1
 /// the head (last stage), bit 2 "a group already sends over the network".

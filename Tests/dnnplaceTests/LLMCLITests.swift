@@ -53,6 +53,12 @@ struct LLMCLITests {
         let negative = try dnnplace(
             "llm", "--model", instancePath("llm/llama-2-13b.json"), "--cluster", instancePath("llm/small-mixed.json"), "--batch", "-3")
         #expect(negative.status == 64 && negative.stderr.contains("--batch must be at least 1"), "\(negative.stderr)")
+        // A server too large to search is refused at once (256 GPUs took 27 s and 11 GB).
+        let rack = try scratch.file(
+            #"{"format": "dnnplace-cluster/1", "catalog": "\#(instancePath("devices/catalog.json"))", "servers": [{"name": "rack", "gpus": [{"kind": "t4", "count": 256}], "intraLink": "pcie3x16"}], "network": "net100g"}"#,
+            name: "rack.json")
+        let oversized = try dnnplace("llm", "--model", instancePath("llm/llama-2-13b.json"), "--cluster", rack)
+        #expect(oversized.status == 1 && oversized.stderr.contains("server 'rack' can be cut into"), "\(oversized.stderr)")
         let missing = try dnnplace("llm", "--model", instancePath("llm/nope.json"), "--cluster", instancePath("llm/small-mixed.json"))
         #expect(missing.status == 1 && missing.stderr.contains("nope.json"))
     }
