@@ -101,7 +101,9 @@ public struct LayoutPlanner: Sendable {
         var best: (period: Int, layout: Layout)?
         let maxStages = min(cluster.gpuCount, space.layers)
         for stages in 1...maxStages {
-            if ContinuousClock.now - started > .seconds(timeLimit) { return (best?.layout, false) }
+            // Without a layout yet the search goes on past its limit: stopping then would
+            // report the cluster infeasible (it did for 70B on mixed-4 at --time-limit 0.001).
+            if best != nil, ContinuousClock.now - started > .seconds(timeLimit) { return (best?.layout, false) }
             let profiles = space.profiles(inFlight: stages)
             let searches = [false, true].map { ThroughputSearch(space: space, multiServer: $0, inFlight: stages, profiles: profiles) }
             func feasible(_ index: Int) -> [ServerSolution]? { searches.lazy.compactMap { $0.solve(period: periods[index]) }.first }

@@ -147,6 +147,19 @@ struct LayoutPlannerTests {
         }
     }
 
+    /// A limit that runs out before any layout is found does not make the cluster infeasible:
+    /// 70B on mixed-4 needs several stages, and a limit of 1 ms reported "infeasible".
+    @Test func aLimitThatRunsOutFirstStillGivesALayout() throws {
+        let catalog = try bundledCatalog()
+        let model = try LanguageModel.load(path: bundled("instances/llm/llama-2-70b.json"))
+        let servers = try Cluster.load(path: bundled("instances/llm/mixed-4.json"), catalog: catalog)
+        let costModel = ServingCostModel(model: model, catalog: catalog, workload: Workload(objective: .throughput))
+        let plan = try LayoutPlanner(costModel: costModel, cluster: servers, precisions: ["fp16"], timeLimit: 1e-9).plan()
+        #expect(plan.evaluation.isValid)
+        #expect(!plan.proven)
+        #expect(plan.lowerBound <= plan.evaluation.value(.throughput))
+    }
+
     @Test func anInfeasibleClusterReportsItsShortfall() throws {
         let catalog = try bundledCatalog()
         let model = try LanguageModel.load(path: bundled("instances/llm/llama-2-70b.json"))
