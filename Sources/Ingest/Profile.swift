@@ -3,8 +3,9 @@ import PlacementModel
 
 /// Measured layer times that override modelled costs: a CSV `layer,deviceKind,precision,seconds`
 /// (a header line is allowed), or ONNX Runtime's profiling JSON (`"cat": "Node"` events with
-/// `name` = node name + "_kernel_time" and `dur` in microseconds; several runs are averaged),
-/// which names neither the device kind nor the precision: the caller gives them.
+/// `name` = node name + "_kernel_time" and `dur` in microseconds), which names neither the
+/// device kind nor the precision: the caller gives them. Several measurements of one cost (runs)
+/// are averaged in both.
 public struct Profile: Sendable {
     public struct Entry: Sendable, Equatable {
         public var layer: String
@@ -39,14 +40,12 @@ public struct Profile: Sendable {
             entries.append(Entry(layer: fields[0], kind: fields[1], precision: fields[2], seconds: seconds))
         }
         if !errors.isEmpty { throw InputError(errors) }
-        return Profile(entries: entries)
+        return Profile(averaging: entries)
     }
 
     public static func onnxRuntime(_ json: JSONValue, kind: String, precision: String, file: String) throws(InputError) -> Profile {
         let log = DiagnosticLog()
-        var total: [String: Double] = [:]
-        var runs: [String: Int] = [:]
-        var order: [String] = []
+        var entries: [Entry] = []
         for event in JSONReader(json, log: log).array() ?? [] {
             guard case .object = event.value, event.value["cat"] == .string("Node"),
                 case .string(let name) = event.value["name"] ?? .null, name.hasSuffix("_kernel_time")
@@ -55,17 +54,37 @@ public struct Profile: Sendable {
                 event.error("a node event needs a non-negative 'dur' (microseconds)")
                 continue
             }
-            let layer = String(name.dropLast("_kernel_time".count))
-            if total[layer] == nil { order.append(layer) }
-            total[layer, default: 0] += microseconds
-            runs[layer, default: 0] += 1
+            // Microseconds until averaged: the mean of 100 and 300 µs is then exactly 200e-6 s.
+            entries.append(Entry(layer: String(name.dropLast("_kernel_time".count)), kind: kind, precision: precision, seconds: microseconds))
         }
         do {
             try log.throwIfAny()
         } catch {
             throw error.inFile(file)
         }
-        return Profile(entries: order.map { Entry(layer: $0, kind: kind, precision: precision, seconds: total[$0]! / Double(runs[$0]!) / 1e6) })
+        var profile = Profile(averaging: entries)
+        for i in profile.entries.indices { profile.entries[i].seconds /= 1e6 }
+        return profile
+    }
+
+    /// One entry per (layer, kind, precision), in order of first measurement, at the mean of its
+    /// measurements: a CSV that repeated a line kept the last one before.
+    init(averaging measurements: [Entry]) {
+        var index: [[String]: Int] = [:]
+        var runs: [Int] = []
+        entries = []
+        for measurement in measurements {
+            let key = [measurement.layer, measurement.kind, measurement.precision]
+            if let i = index[key] {
+                entries[i].seconds += measurement.seconds
+                runs[i] += 1
+            } else {
+                index[key] = entries.count
+                entries.append(measurement)
+                runs.append(1)
+            }
+        }
+        for i in entries.indices { entries[i].seconds /= Double(runs[i]) }
     }
 
     /// The instance with these measured costs in place of its own; every entry must name a

@@ -80,8 +80,9 @@ struct Import: ParsableCommand {
             abstract: "Replace modelled layer costs by measured ones.",
             discussion: """
                 PROFILE is a CSV with lines `layer,deviceKind,precision,seconds` (a header line \
-                is allowed), or ONNX Runtime's profiling JSON (node kernel times, averaged over \
-                runs), which needs --kind and --precision since it names neither.
+                is allowed), or ONNX Runtime's profiling JSON (node kernel times), which needs \
+                --kind and --precision since it names neither. Several measurements of one cost \
+                (runs) are averaged.
 
                 Examples:
                   dnnplace import profile model.json measured.csv --out model-measured.json
@@ -122,7 +123,7 @@ struct Import: ParsableCommand {
                 _ = try Problem(updated)
                 let text = updated.json.serialized(pretty: true) + "\n"
                 if let out { try write(text, to: out) } else { print(text, terminator: "") }
-                printError("\(measured.entries.count) measured costs applied")
+                printError("\(counted(measured.entries.count, "measured cost")) applied")
             }
         }
     }

@@ -15,6 +15,17 @@ import Testing
         #expect(updated.layers[1].costs["t4"] == ["fp32": 1.5])
     }
 
+    /// Repeated lines are runs of one measurement, averaged as ONNX Runtime's are (the last
+    /// one used to win); the order of first appearance is kept.
+    @Test func csvRunsOfOneCostAreAveraged() throws {
+        let profile = try Profile.csv("fc,t4,fp32,1\nconv,t4,fp16,0.25\nfc,t4,fp32,2\nfc,t4,fp16,4\nfc,t4,fp32,6\n", file: "m.csv")
+        #expect(profile.entries == [
+            Profile.Entry(layer: "fc", kind: "t4", precision: "fp32", seconds: 3),
+            Profile.Entry(layer: "conv", kind: "t4", precision: "fp16", seconds: 0.25),
+            Profile.Entry(layer: "fc", kind: "t4", precision: "fp16", seconds: 4),
+        ])
+    }
+
     @Test func csvErrorsNameTheLine() {
         #expect {
             try Profile.csv("conv,t4,fp16\nfc,t4,fp32,-1\n", file: "m.csv")
