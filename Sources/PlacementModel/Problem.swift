@@ -109,7 +109,16 @@ public struct Problem: Sendable {
         throw InputError(all)
     }
 
+    /// The most devices an instance may have: transfer times are kept for every ordered pair
+    /// (at 4,096 devices, 134 MB per table). A NeurIPS'20 input with `maxFPGAs` 100,000 asked
+    /// for 80 GB and crashed.
+    public static let deviceLimit = 4096
+
     public init(_ instance: Instance) throws(InputError) {
+        guard instance.devices.count <= Self.deviceLimit else {
+            throw InputError([Diagnostic(
+                path: "devices", message: "\(instance.devices.count) devices: at most \(Self.deviceLimit) are supported (transfer times are kept for every pair)")])
+        }
         let log = DiagnosticLog()
         self.instance = instance
         func indexNames(_ names: [String], _ collection: String) -> [String: Int] {

@@ -27,6 +27,15 @@ import Testing
         #expect(diagnostics(Self.instance(Self.twoLayers, edges: #"[{"from": "a", "to": "b"}]"#)).isEmpty)
     }
 
+    /// Transfer times are kept for every pair of devices: 100,008 devices (a NeurIPS'20 input
+    /// with maxFPGAs 100,000) asked for 80 GB and crashed; past the limit they are refused.
+    @Test func tooManyDevicesAreRefusedBeforeAnyTableIsBuilt() {
+        let devices = (0...Problem.deviceLimit).map { #"{"name": "d\#($0)", "kind": "xeon"}"# }.joined(separator: ", ")
+        let json = #"{"devices": [\#(devices)], "layers": [{"name": "a", "costs": {"xeon": {"fp32": 1}}}], "edges": []}"#
+        #expect(diagnostics(json) == [Diagnostic(
+            path: "devices", message: "\(Problem.deviceLimit + 1) devices: at most \(Problem.deviceLimit) are supported (transfer times are kept for every pair)")])
+    }
+
     @Test func malformedJSONGivesLineAndColumn() {
         #expect(throws: JSONParseError(line: 2, column: 9, message: "expected ',' or '}'")) {
             try JSONParser.parse("{\"a\": 1,\n \"b\": 2 \"c\": 3}")
