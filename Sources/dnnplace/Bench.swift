@@ -108,7 +108,7 @@ struct Bench: ParsableCommand {
                     try write(BenchmarkTable.csv(rows), to: csvPath)
                 }
                 try writeSummary(rows, to: out, command: "dnnplace bench " + CommandLine.arguments.dropFirst(2).joined(separator: " "))
-                printError("wrote \(csvPath), \(out).md and its plots (\(rows.count) rows)")
+                printError("wrote \(csvPath), \(out).md and its plots (\(counted(rows.count, "row")))")
             }
         }
     }
