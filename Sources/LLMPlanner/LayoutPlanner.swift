@@ -55,8 +55,9 @@ public struct LayoutPlanner: Sendable {
 
     /// Why the cluster is too large for the search (a server with more configurations than
     /// `configurationLimit`), or nil: checked before `plan()`, which would list them all.
+    /// Identical servers share one count, as they share one class in the search.
     public func oversizedServer() -> String? {
-        for server in cluster.servers {
+        for server in cluster.classes.map(\.template) {
             let count = serverConfigurationCount(server, degrees: costModel.tensorParallelDegrees)
             if count > Self.configurationLimit {
                 return "server '\(server.name)' can be cut into \(String(format: "%.3g", count)) sets of tensor-parallel groups, "
@@ -66,7 +67,10 @@ public struct LayoutPlanner: Sendable {
         return nil
     }
 
+    /// The best layout of the space. Callers check `oversizedServer()` first: past its limit
+    /// the configurations alone would take gigabytes, and this stops at once instead.
     public func plan() throws(InfeasibleLayout) -> LayoutPlan {
+        if let oversized = oversizedServer() { preconditionFailure("plan() on a cluster too large to search: \(oversized)") }
         let clock = ContinuousClock.now
         let space = SearchSpace(costModel: costModel, cluster: cluster, precisions: precisions)
         let (layout, proven) =
