@@ -45,7 +45,7 @@ struct Solve: ParsableCommand {
     @Option(help: "latency or throughput (default: the instance's).")
     var objective: Objective?
 
-    @Option(parsing: .unconditional, help: "Wall-clock seconds (default 60; 8 for split, auto and local above 2,000 layers).")
+    @Option(parsing: .unconditional, help: "Wall-clock seconds, counted from the command's start (default 60; 8 for split, auto and local above 2,000 layers; with --pareto, per budget).")
     var timeLimit: Double?
 
     @Option(parsing: .unconditional, help: "Seed of the randomised methods (random).")
@@ -95,13 +95,15 @@ struct Solve: ParsableCommand {
     }
 
     func run() throws {
+        let start = ContinuousClock.now
         try reportingInputErrors {
             try checkWritable(out, writeModel, pareto == nil ? nil : paretoOut + ".csv")
             let problem = try input.problem(instance, objective: objective)
             var request = SolveRequest(objective: objective ?? problem.instance.objective)
             request.method = method
             request.solver = solver
-            request.timeLimit = timeLimit ?? Placer.defaultTimeLimit(problem, method)
+            let limit = timeLimit ?? Placer.defaultTimeLimit(problem, method)
+            request.timeLimit = pareto == nil ? remainingTime(of: limit, since: start) : limit
             request.seed = seed
             request.gap = gap
             request.threads = threads
@@ -109,7 +111,7 @@ struct Solve: ParsableCommand {
             request.breakSymmetry = !noSymmetryBreaking
             request.warmStart = !noWarmStart
             request.writeModel = writeModel
-            if progress ?? (!verbose && isatty(STDERR_FILENO) != 0) { request.progress = progressPrinter() }
+            if progress ?? (!verbose && isatty(STDERR_FILENO) != 0) { request.progress = progressPrinter(since: start) }
             if let steps = pareto {
                 try sweepBudget(problem, request, steps: steps)
                 return
