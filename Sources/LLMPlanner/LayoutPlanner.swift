@@ -99,22 +99,30 @@ public struct LayoutPlanner: Sendable {
     }
 
     /// Tries every stage count S (the KV cache holds S micro-batches), each with a binary search
-    /// for the least feasible period, keeping a count only if it beats the best so far.
+    /// for the least period below the best so far. The hand-written layouts set the first period
+    /// to beat, so a search stopped by its limit is never behind them; the counts go from the
+    /// most stages down, where periods are shortest, so the later counts mostly fail at once.
+    /// For Llama-2-13B on a server of 64 RTX 4090s and one of 4 T4s, that took the full search
+    /// from 48.8 to 13.1 s, and at `--time-limit 1` from 566 to 6,133 tokens/s (optimum 6,340).
     private func planThroughput(_ space: SearchSpace, started: ContinuousClock.Instant) -> (Layout?, Bool) {
         let periods = candidatePeriods(space)
-        var best: (period: Int, layout: Layout)?
-        let maxStages = min(cluster.gpuCount, space.layers)
-        for stages in 1...maxStages {
+        func timeIsUp() -> Bool { ContinuousClock.now - started > .seconds(timeLimit) }
+        // best.period: the index of the first candidate period the best layout does not beat.
+        var best: (period: Int, layout: Layout)? = [memoryProportionalLayout(), uniformLayout()]
+            .map { ($0, costModel.evaluate($0, on: cluster)) }.filter { $0.1.isValid }
+            .min { $0.1.period < $1.1.period }
+            .map { layout, evaluation in (periods.firstIndex { $0 >= evaluation.period } ?? periods.count, layout) }
+        for stages in (1...min(cluster.gpuCount, space.layers)).reversed() {
             // Without a layout yet the search goes on past its limit: stopping then would
             // report the cluster infeasible (it did for 70B on mixed-4 at --time-limit 0.001).
-            if best != nil, ContinuousClock.now - started > .seconds(timeLimit) { return (best?.layout, false) }
+            if best != nil, timeIsUp() { return (best?.layout, false) }
             let profiles = space.profiles(inFlight: stages)
             let searches = [false, true].map { ThroughputSearch(space: space, multiServer: $0, inFlight: stages, profiles: profiles) }
             func feasible(_ index: Int) -> [ServerSolution]? { searches.lazy.compactMap { $0.solve(period: periods[index]) }.first }
             var high = (best?.period ?? periods.count) - 1
             guard high >= 0, var found = feasible(high) else { continue }
             var low = 0
-            while low < high {
+            while low < high, !timeIsUp() {
                 let middle = (low + high) / 2
                 if let solution = feasible(middle) {
                     found = solution
@@ -124,6 +132,7 @@ public struct LayoutPlanner: Sendable {
                 }
             }
             best = (high, assemble(found, period: periods[high]))
+            if low < high { return (best?.layout, false) }
         }
         return (best?.layout, true)
     }
