@@ -32,47 +32,56 @@ struct LatencySearch {
         var parents: [[[Step?]]]
     }
 
-    private func configurationDP(_ configuration: [Int], classIndex c: Int) -> ConfigurationDP {
-        let layers = space.layers
-        let q = configuration.count
-        var start = [[Double]](repeating: [Double](repeating: .infinity, count: layers + 1), count: 8)
+    /// values[state][x] before any group: nothing covered, no role placed.
+    private var startValues: [[Double]] {
+        var start = [[Double]](repeating: [Double](repeating: .infinity, count: space.layers + 1), count: 8)
         start[0][0] = 0
-        var dp = ConfigurationDP(values: [start], parents: [])
-        for group in configuration {
-            let current = dp.values.last!
-            var next = [[Double]](repeating: [Double](repeating: .infinity, count: layers + 1), count: 8)
-            var parent = [[Step?]](repeating: [Step?](repeating: nil, count: layers + 1), count: 8)
-            for state in 0..<8 where current[state].contains(where: { $0 < .infinity }) {
-                for option in rules.options(state: state, groups: q) {
-                    let send = rules.sendIndex(network: option.network, groups: q)
-                    let to = state | option.flags | (option.network ? RoleRules.network : 0)
-                    for (precision, profile) in profiles[c][SearchSpace.key(group: group, flags: option.flags, send: send)].enumerated() {
-                        let cap = min(profile.layersThatFit, layers)
-                        guard cap >= 1 else { continue }
-                        // next[x] = fixed + x·p + min over y in [x−cap, x−1] of (current[y] − y·p).
-                        var window: [Int] = []
-                        var head = 0
-                        for x in 1...layers {
-                            let y = x - 1
-                            let key = current[state][y] - Double(y) * profile.decodePerLayer
-                            while window.count > head,
-                                current[state][window.last!] - Double(window.last!) * profile.decodePerLayer >= key
-                            {
-                                window.removeLast()
-                            }
-                            window.append(y)
-                            while window[head] < x - cap { head += 1 }
-                            let from = window[head]
-                            let value = current[state][from] + profile.decodeTime(layers: x - from)
-                            if value < next[to][x] {
-                                next[to][x] = value
-                                parent[to][x] = Step(
-                                    state: state, flags: option.flags, network: option.network, layers: x - from, precision: precision)
-                            }
+        return start
+    }
+
+    /// One group's DP step from `current` (values[state][x]), with the choice behind each value.
+    private func step(_ current: [[Double]], group: Int, lone: Bool, classIndex c: Int) -> (values: [[Double]], parents: [[Step?]]) {
+        let layers = space.layers
+        var next = [[Double]](repeating: [Double](repeating: .infinity, count: layers + 1), count: 8)
+        var parent = [[Step?]](repeating: [Step?](repeating: nil, count: layers + 1), count: 8)
+        for state in 0..<8 where current[state].contains(where: { $0 < .infinity }) {
+            for option in rules.options(state: state, lone: lone) {
+                let send = rules.sendIndex(network: option.network, lone: lone)
+                let to = state | option.flags | (option.network ? RoleRules.network : 0)
+                for (precision, profile) in profiles[c][SearchSpace.key(group: group, flags: option.flags, send: send)].enumerated() {
+                    let cap = min(profile.layersThatFit, layers)
+                    guard cap >= 1 else { continue }
+                    // next[x] = fixed + x·p + min over y in [x−cap, x−1] of (current[y] − y·p).
+                    var window: [Int] = []
+                    var head = 0
+                    for x in 1...layers {
+                        let y = x - 1
+                        let key = current[state][y] - Double(y) * profile.decodePerLayer
+                        while window.count > head,
+                            current[state][window.last!] - Double(window.last!) * profile.decodePerLayer >= key
+                        {
+                            window.removeLast()
+                        }
+                        window.append(y)
+                        while window[head] < x - cap { head += 1 }
+                        let from = window[head]
+                        let value = current[state][from] + profile.decodeTime(layers: x - from)
+                        if value < next[to][x] {
+                            next[to][x] = value
+                            parent[to][x] = Step(
+                                state: state, flags: option.flags, network: option.network, layers: x - from, precision: precision)
                         }
                     }
                 }
             }
+        }
+        return (next, parent)
+    }
+
+    private func configurationDP(_ configuration: [Int], classIndex c: Int) -> ConfigurationDP {
+        var dp = ConfigurationDP(values: [startValues], parents: [])
+        for group in configuration {
+            let (next, parent) = step(dp.values.last!, group: group, lone: configuration.count == 1, classIndex: c)
             dp.values.append(next)
             dp.parents.append(parent)
         }
@@ -103,8 +112,9 @@ struct LatencySearch {
         var tables: [[[Entry]]] = []
         for (c, serverClass) in space.classes.enumerated() {
             var table = [[Entry]](repeating: [Entry](repeating: (.infinity, 0, 0), count: 4), count: layers + 1)
+            var prefixes = PrefixSharingDP(start: startValues)
             for (index, configuration) in serverClass.configurations.enumerated() {
-                let last = configurationDP(configuration, classIndex: c).values.last!
+                let last = prefixes.values(after: configuration) { step($0, group: $1, lone: $2, classIndex: c).values }
                 for state in 0..<8 where rules.isComplete(state) {
                     for x in 1...layers where last[state][x] < table[x][state & 3].time {
                         table[x][state & 3] = (last[state][x], index, state)

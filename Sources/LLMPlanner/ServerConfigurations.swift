@@ -83,15 +83,45 @@ struct RoleRules {
     }
 
     /// The roles a group may take next (flags of embedding/head, whether it sends over the
-    /// network) from `state`, in a configuration of `groups` groups.
-    func options(state: Int, groups: Int) -> [(flags: Int, network: Bool)] { table[state][groups == 1 ? 0 : 1] }
+    /// network) from `state`, alone in its server's configuration or among several groups.
+    func options(state: Int, lone: Bool) -> [(flags: Int, network: Bool)] { table[state][lone ? 0 : 1] }
 
     /// The send link's index (0 none, 1 the server's link, 2 the network) of a group.
-    func sendIndex(network: Bool, groups: Int) -> Int {
+    func sendIndex(network: Bool, lone: Bool) -> Int {
         if multiServer { return network ? 2 : 1 }
-        return groups == 1 ? 0 : 1
+        return lone ? 0 : 1
     }
 
     /// Whether a finished server state is part of a valid ring.
     func isComplete(_ state: Int) -> Bool { !multiServer || state & Self.network != 0 }
+}
+
+/// A DP over the groups of each configuration in turn that reuses the steps of the prefix it
+/// shares with the configuration before. `serverConfigurations` lists them depth first, so each
+/// mostly adds one group to a computed prefix: one step per configuration instead of one per
+/// group. A lone group (a configuration of one) has roles of its own and is stepped apart.
+/// Llama-2-13B on a server of 72 RTX 4090s (and one of 4 T4s), 26,499 configurations of up to
+/// 72 groups: the latency search went from 7.5 to 0.36 s, the throughput search from 22.8 to
+/// 0.56 s.
+struct PrefixSharingDP<Values> {
+    private var groups: [Int] = []
+    /// stack[i]: the values after the first i groups of `groups`.
+    private var stack: [Values]
+
+    init(start: Values) { stack = [start] }
+
+    /// The values after all of `configuration`'s groups, where `step(values, group, lone)`
+    /// applies one group.
+    mutating func values(after configuration: [Int], step: (Values, Int, Bool) -> Values) -> Values {
+        if configuration.count == 1 { return step(stack[0], configuration[0], true) }
+        var shared = 0
+        while shared < min(groups.count, configuration.count), groups[shared] == configuration[shared] { shared += 1 }
+        groups.removeLast(groups.count - shared)
+        stack.removeLast(stack.count - 1 - shared)
+        for group in configuration[shared...] {
+            stack.append(step(stack.last!, group, false))
+            groups.append(group)
+        }
+        return stack.last!
+    }
 }

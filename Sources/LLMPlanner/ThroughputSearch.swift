@@ -28,26 +28,34 @@ struct ThroughputSearch {
         var parents: [[(state: Int, flags: Int, network: Bool)]]
     }
 
-    private func coverage(_ configuration: [Int], capacities: [Int]) -> ConfigurationDP {
-        let q = configuration.count
-        var dp = ConfigurationDP(
-            values: [[0] + [Int](repeating: -1, count: 7)], parents: [[(state: Int, flags: Int, network: Bool)]]())
-        for group in configuration {
-            let current = dp.values.last!
-            var next = [Int](repeating: -1, count: 8)
-            var parent = [(state: Int, flags: Int, network: Bool)](repeating: (0, 0, false), count: 8)
-            for state in 0..<8 where current[state] >= 0 {
-                for option in rules.options(state: state, groups: q) {
-                    let send = rules.sendIndex(network: option.network, groups: q)
-                    let n = capacities[SearchSpace.key(group: group, flags: option.flags, send: send)]
-                    guard n >= 1 else { continue }
-                    let to = state | option.flags | (option.network ? RoleRules.network : 0)
-                    if current[state] + n > next[to] {
-                        next[to] = current[state] + n
-                        parent[to] = (state, option.flags, option.network)
-                    }
+    /// One group's DP step from `current` (most layers covered per state), with the choice
+    /// behind each value.
+    private func step(_ current: [Int], group: Int, lone: Bool, capacities: [Int])
+        -> (values: [Int], parents: [(state: Int, flags: Int, network: Bool)])
+    {
+        var next = [Int](repeating: -1, count: 8)
+        var parent = [(state: Int, flags: Int, network: Bool)](repeating: (0, 0, false), count: 8)
+        for state in 0..<8 where current[state] >= 0 {
+            for option in rules.options(state: state, lone: lone) {
+                let send = rules.sendIndex(network: option.network, lone: lone)
+                let n = capacities[SearchSpace.key(group: group, flags: option.flags, send: send)]
+                guard n >= 1 else { continue }
+                let to = state | option.flags | (option.network ? RoleRules.network : 0)
+                if current[state] + n > next[to] {
+                    next[to] = current[state] + n
+                    parent[to] = (state, option.flags, option.network)
                 }
             }
+        }
+        return (next, parent)
+    }
+
+    private static let startValues = [0] + [Int](repeating: -1, count: 7)
+
+    private func coverage(_ configuration: [Int], capacities: [Int]) -> ConfigurationDP {
+        var dp = ConfigurationDP(values: [Self.startValues], parents: [])
+        for group in configuration {
+            let (next, parent) = step(dp.values.last!, group: group, lone: configuration.count == 1, capacities: capacities)
             dp.values.append(next)
             dp.parents.append(parent)
         }
@@ -61,7 +69,7 @@ struct ThroughputSearch {
         var result: [ServerSolution.Group] = []
         for i in stride(from: configuration.count, to: 0, by: -1) {
             let step = dp.parents[i - 1][state]
-            let send = rules.sendIndex(network: step.network, groups: configuration.count)
+            let send = rules.sendIndex(network: step.network, lone: configuration.count == 1)
             let n = capacities[SearchSpace.key(group: configuration[i - 1], flags: step.flags, send: send)]
             result.append(.init(type: types[configuration[i - 1]], flags: step.flags, network: step.network, layers: n))
             state = step.state
@@ -75,7 +83,6 @@ struct ThroughputSearch {
         // Per class: the best (coverage, configuration, final state) for (groups used, flags).
         var tables: [[[(coverage: Int, configuration: Int, state: Int)]]] = []
         var capacityTables: [[Int]] = []
-        var dps: [[ConfigurationDP]] = []
         for (c, serverClass) in space.classes.enumerated() {
             let capacities = profiles[c].map { byPrecision in
                 byPrecision.map { $0.maxLayers(period: period) }.max() ?? -1
@@ -83,12 +90,10 @@ struct ThroughputSearch {
             let maxGroups = serverClass.configurations.map(\.count).max() ?? 0
             var table = [[(coverage: Int, configuration: Int, state: Int)]](
                 repeating: [(coverage: Int, configuration: Int, state: Int)](repeating: (-1, 0, 0), count: 4), count: maxGroups + 1)
-            var classDPs: [ConfigurationDP] = []
-            for (index, configuration) in serverClass.configurations.enumerated() {
-                let dp = coverage(configuration, capacities: capacities)
-                classDPs.append(dp)
-                guard configuration.count <= inFlight else { continue }
-                for (state, value) in dp.values.last!.enumerated() where value >= 0 && rules.isComplete(state) {
+            var prefixes = PrefixSharingDP(start: Self.startValues)
+            for (index, configuration) in serverClass.configurations.enumerated() where configuration.count <= inFlight {
+                let last = prefixes.values(after: configuration) { step($0, group: $1, lone: $2, capacities: capacities).values }
+                for (state, value) in last.enumerated() where value >= 0 && rules.isComplete(state) {
                     if value > table[configuration.count][state & 3].coverage {
                         table[configuration.count][state & 3] = (value, index, state)
                     }
@@ -96,14 +101,13 @@ struct ThroughputSearch {
             }
             tables.append(table)
             capacityTables.append(capacities)
-            dps.append(classDPs)
         }
         func solution(classIndex c: Int, server: Int, entry: (coverage: Int, configuration: Int, state: Int)) -> ServerSolution {
             let configuration = space.classes[c].configurations[entry.configuration]
             return ServerSolution(
                 server: server,
                 groups: groups(
-                    dps[c][entry.configuration], configuration: configuration, types: space.classes[c].groupTypes,
+                    coverage(configuration, capacities: capacityTables[c]), configuration: configuration, types: space.classes[c].groupTypes,
                     capacities: capacityTables[c], final: entry.state))
         }
 

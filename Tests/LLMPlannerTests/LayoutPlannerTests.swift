@@ -214,6 +214,24 @@ struct LayoutPlannerTests {
         #expect(reason.hasPrefix("server 'rack' can be cut into") && reason.hasSuffix("describe it as several servers"), "\(reason)")
     }
 
+    /// Sharing prefixes gives each configuration the values of stepping through all its groups
+    /// (a lone group stepped as lone), in the order the configurations are listed and when
+    /// some are skipped, as the throughput search skips those with too many groups.
+    @Test func prefixSharingMatchesSteppingEachConfiguration() throws {
+        let server = cluster([("s", [("small", 9), ("big", 4)])], catalog: try testCatalog()).servers[0]
+        let configurations = serverConfigurations(server) { n in [1, 2, 4].filter { $0 <= n } }.map { groups in
+            groups.map { $0.degree * ($0.kind == "big" ? 100 : 1) }
+        }
+        func step(_ trace: [String], _ group: Int, _ lone: Bool) -> [String] { trace + ["\(group)\(lone ? "!" : "")"] }
+        for skipping in [0, 3] {
+            var prefixes = PrefixSharingDP(start: [String]())
+            for (index, configuration) in configurations.enumerated() where skipping == 0 || index % skipping != 0 {
+                let direct = configuration.reduce([String]()) { step($0, $1, configuration.count == 1) }
+                #expect(prefixes.values(after: configuration, step: step) == direct, "\(configuration)")
+            }
+        }
+    }
+
     @Test func memoryProportionalSplitsLayersByMemory() throws {
         let catalog = try bundledCatalog()
         let model = try LanguageModel.load(path: bundled("instances/llm/llama-2-13b.json"))
