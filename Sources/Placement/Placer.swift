@@ -58,7 +58,8 @@ public enum Method: String, CaseIterable, Sendable {
     /// A seeded random valid plan: a random allowed option per layer, drawn again (up to
     /// `Placer.randomDraws` times) when a draw leaves a later layer no memory or budget.
     case random
-    /// Local search from the best of the portfolio (greedy, HEFT, single, and dp for throughput).
+    /// Local search from the best of the portfolio (greedy, HEFT, single, and dp for throughput),
+    /// then kicks (`LocalSearch`) until the time limit or a proven lower bound.
     case local
 }
 
@@ -152,8 +153,15 @@ public enum Placer {
             }
         case .local:
             let deadline = ContinuousClock.now + .seconds(request.timeLimit)
-            return heuristic(problem, request) {
-                portfolio(problem, objective).map { LocalSearch.improve(problem, from: $0, objective: objective, deadline: deadline) }
+            // The bound first: kicks stop at it rather than run to the limit.
+            let bound = LowerBounds.best(LowerBounds.all(problem, objective, solver: request.solver))
+            return heuristic(problem, request, lowerBound: bound) {
+                portfolio(problem, objective).map { plan in
+                    request.progress?(
+                        "local search from \(describe(problem.evaluate(plan).value(objective), objective)), then kicks until the time limit")
+                    return LocalSearch.improve(
+                        problem, from: plan, objective: objective, deadline: deadline, kicks: .max, target: request.target(above: bound))
+                }
             }
         case .auto:
             if problem.layerCount <= exactLimit[objective]! {
@@ -192,8 +200,11 @@ public enum Placer {
             .min { $0.1.value(objective) < $1.1.value(objective) }?.0
     }
 
-    /// Wraps a heuristic: evaluation and lower bound (`solve` times every method).
-    static func heuristic(_ problem: Problem, _ request: SolveRequest, _ place: () -> Assignment?) -> PlacementResult {
+    /// Wraps a heuristic: evaluation and lower bound (`solve` times every method), unless the
+    /// bound is given.
+    static func heuristic(_ problem: Problem, _ request: SolveRequest, lowerBound: Double? = nil, _ place: () -> Assignment?)
+        -> PlacementResult
+    {
         let method = request.method.rawValue
         var result = PlacementResult(method: method, status: .unknown)
         if let plan = place() {
@@ -202,7 +213,7 @@ public enum Placer {
                 result.status = .feasible
                 result.assignment = plan
                 result.evaluation = evaluation
-                result.lowerBound = LowerBounds.best(LowerBounds.all(problem, request.objective, solver: request.solver))
+                result.lowerBound = lowerBound ?? LowerBounds.best(LowerBounds.all(problem, request.objective, solver: request.solver))
             } else {
                 result.status = .error
                 result.message = "internal error: the \(method) plan failed evaluation: \(evaluation.violations[0])"

@@ -238,6 +238,23 @@ import Testing
         #expect(problem.evaluate(local).latency < problem.evaluate(greedy).latency)
     }
 
+    /// Kicks take local search past the optimum of single moves, where plain climbing stops,
+    /// and a count of them gives one plan whatever the machine's speed.
+    @Test(arguments: Objective.allCases)
+    func kicksLeaveTheLocalOptimumOfSingleMoves(objective: Objective) throws {
+        var generator = RandomInstance(layers: 40, seed: 2)
+        generator.quantized = true
+        let problem = try Problem(generator.instance())
+        let greedy = try #require(Greedy.place(problem, objective: objective))
+        let climbed = LocalSearch.improve(problem, from: greedy, objective: objective, deadline: .now + .seconds(600))
+        let kicked = LocalSearch.improve(problem, from: greedy, objective: objective, deadline: .now + .seconds(600), kicks: 20)
+        let (before, after) = (problem.evaluate(climbed), problem.evaluate(kicked))
+        #expect(after.isValid)
+        #expect(after.value(objective) < before.value(objective) * (1 - 1e-6), "\(after.value(objective)) against \(before.value(objective))")
+        let again = LocalSearch.improve(problem, from: greedy, objective: objective, deadline: .now + .seconds(600), kicks: 20)
+        #expect(again.device == kicked.device && again.precision == kicked.precision)
+    }
+
     /// Two layers that each fill a 100 KB device at fp16 need two of the three: a random draw
     /// that first put small layers on two of them had no plan (fuzz seed 1582: seeds 1, 4, 5
     /// and 7 of 8). `random` draws again, from the requested seed on.
