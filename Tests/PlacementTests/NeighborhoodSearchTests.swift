@@ -4,18 +4,19 @@ import PlacementModel
 import Testing
 
 @Suite struct NeighborhoodSearchTests {
-    /// From the greedy plan of a 40-layer instance the search finds a valid, strictly better
-    /// plan (measured: 7.88 → 6.65 ms in 8 s), never below the assignment relaxation's bound;
-    /// a plan that reaches the search's target is not searched from.
+    /// From the greedy plan of a 40-layer instance the search finds a valid plan 3% better
+    /// (measured: 7.88 → 6.65 ms in 8 s; here it stops at 3%, so that a clock slowed by other
+    /// tests' solves does not decide), never below the assignment relaxation's bound; a plan
+    /// that reaches the search's target is not searched from.
     @Test func improvesTheGreedyPlanAndStaysAboveTheBound() throws {
         let problem = try SplitTests.random(40, seed: 1, objective: .latency)
         let greedy = try #require(Greedy.place(problem, objective: .latency))
         let start = (greedy, problem.evaluate(greedy))
         let request = SolveRequest(objective: .latency)
-        let (plan, evaluation) = try NeighborhoodSearch.improve(problem, request, from: start, timeLimit: 8)
+        let (plan, evaluation) = try NeighborhoodSearch.improve(problem, request, from: start, timeLimit: 600, target: start.1.latency * 0.97)
         #expect(evaluation.isValid)
         #expect(problem.evaluate(plan).latency == evaluation.latency)
-        #expect(evaluation.latency < start.1.latency * 0.97, "greedy \(start.1.latency), search \(evaluation.latency)")
+        #expect(evaluation.latency <= start.1.latency * 0.97, "greedy \(start.1.latency), search \(evaluation.latency)")
         let relaxation = try AssignmentRelaxation.solve(problem, request, upperBound: start.1.latency, warmStart: start, timeLimit: 20)
         #expect(relaxation.bound > 0)
         #expect(evaluation.latency >= relaxation.bound * (1 - 1e-9))
@@ -25,15 +26,18 @@ import Testing
     }
 
     /// A loose requested gap is about the final proof: the windows still search for a better
-    /// plan instead of stopping at their warm starts (which they did with `--gap 0.25`).
+    /// plan instead of stopping at their warm starts (which they did with `--gap 0.25`). Without
+    /// widening the search runs to its first sweep that improves nothing, not to a clock that
+    /// other tests' solves slow down (or to 3% below greedy): with the bug that is the first
+    /// sweep, and the plan stays the greedy one.
     @Test func looseRequestedGapStillImproves() throws {
         let problem = try SplitTests.random(40, seed: 1, objective: .latency)
         let greedy = try #require(Greedy.place(problem, objective: .latency))
         let start = (greedy, problem.evaluate(greedy))
         var request = SolveRequest(objective: .latency)
         request.gap = 0.25
-        let (_, evaluation) = try NeighborhoodSearch.improve(problem, request, from: start, timeLimit: 8)
-        #expect(evaluation.latency < start.1.latency * 0.97, "greedy \(start.1.latency), search \(evaluation.latency)")
+        let (_, evaluation) = try NeighborhoodSearch.improve(problem, request, from: start, timeLimit: 600, target: start.1.latency * 0.97, widen: false)
+        #expect(evaluation.latency <= start.1.latency * 0.97, "greedy \(start.1.latency), search \(evaluation.latency)")
     }
 
     /// Without widening the search ends at the first sweep that improves nothing, long before
