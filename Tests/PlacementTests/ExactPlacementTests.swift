@@ -183,6 +183,18 @@ import Testing
         #expect(result.message?.contains("latency MILP is not solved above 300 layers") == true, "\(result.message ?? "no message")")
     }
 
+    /// Below `ExactRun.warmStartKicksLayers` the warm start is the climb without kicks, which
+    /// the MILP proves optimal faster than kicks improve it; on this instance kicks would have
+    /// changed it.
+    @Test func smallInstancesWarmStartWithoutKicks() throws {
+        let problem = try SplitTests.random(20, seed: 1, objective: .throughput)
+        let request = SolveRequest(objective: .throughput)
+        let start = try #require(Placer.portfolio(problem, .throughput))
+        let climb = LocalSearch.improve(problem, from: start, objective: .throughput, deadline: .now + .seconds(60))
+        let warm = try #require(ExactRun(problem, request).incumbent)
+        #expect(warm.0.device == climb.device && warm.0.precision == climb.precision)
+    }
+
     @Test func infeasibleInstancesGiveTheReason() throws {
         let instance = Instance(
             name: "heavy", devices: [Device(name: "g0", kind: "gpu", memory: 16e9), Device(name: "g1", kind: "gpu", memory: 16e9)],
