@@ -44,7 +44,7 @@ import Testing
     /// From `kicksFirstLayers` layers local search with kicks runs between the relaxation and
     /// the neighbourhood search (it improved 60 and 100 layers by 0.3 to 2.9% in 60 s); below,
     /// the windows come right after the relaxation, so that the plans the full model proves
-    /// reach it early. Either way the plan is valid and no better than the bound.
+    /// reach it early. Either way the plan is valid and not below the bound.
     @Test(arguments: [(40, false), (60, true)])
     func kicksComeBeforeTheWindowsOnLargerInstances(layers: Int, kicked: Bool) throws {
         let problem = try SplitTests.random(layers, seed: 2, objective: .latency)
