@@ -157,10 +157,9 @@ public enum Placer {
             let bound = LowerBounds.best(LowerBounds.all(problem, objective, solver: request.solver))
             return heuristic(problem, request, lowerBound: bound) {
                 portfolio(problem, objective).map { plan in
-                    // Evaluated only for a reader: at 10,000 layers one evaluation takes milliseconds.
-                    if let progress = request.progress {
-                        progress("local search from \(describe(problem.evaluate(plan).value(objective), objective)), then kicks until the time limit")
-                    }
+                    // Optional chaining evaluates the line (and the plan) only for a reader.
+                    request.progress?(
+                        "local search from \(describe(problem.evaluate(plan).value(objective), objective)), then kicks until the time limit")
                     return LocalSearch.improve(
                         problem, from: plan, objective: objective, deadline: deadline, kicks: .max, target: request.target(above: bound))
                 }
