@@ -195,6 +195,31 @@ import Testing
         #expect(warm.0.device == climb.device && warm.0.precision == climb.precision)
     }
 
+    /// CBC does not check its time limit inside the root LP, which the big-M pairs make slow (a
+    /// 250-layer latency model given 1 s returned 36 s later). With a plan known, a full latency
+    /// model whose root would take longer than the time left is skipped, with the reason, and
+    /// kicks have the time; without a plan it is solved regardless, since only it can find one.
+    @Test func aFullLatencyModelThatWouldOverrunIsSkippedWhenAPlanIsKnown() throws {
+        let problem = try SplitTests.random(100, seed: 1, objective: .latency)
+        var request = SolveRequest(objective: .latency)
+        request.timeLimit = 1
+        var run = ExactRun(problem, request)
+        let full = run.latencyFormulation()
+        #expect(full.rootSeconds > 1)
+        let skip = try #require(run.fullModelSkip(full, seconds: full.rootSeconds / 2))
+        #expect(skip.hasPrefix("full MILP skipped: its root LP (\(full.model.rowCount) rows) would take about"))
+        #expect(run.fullModelSkip(full, seconds: full.rootSeconds * 2) == nil)
+
+        let start = try #require(run.incumbent).1.latency
+        let kept = try run.kickUntilTheLimit(skipping: skip)
+        #expect(kept.status == .feasible && kept.message == skip)
+        let evaluation = try #require(kept.evaluation)
+        #expect(evaluation.isValid && evaluation.latency <= start)
+
+        run.incumbent = nil
+        #expect(run.fullModelSkip(full, seconds: full.rootSeconds / 2) == nil)
+    }
+
     @Test func infeasibleInstancesGiveTheReason() throws {
         let instance = Instance(
             name: "heavy", devices: [Device(name: "g0", kind: "gpu", memory: 16e9), Device(name: "g1", kind: "gpu", memory: 16e9)],

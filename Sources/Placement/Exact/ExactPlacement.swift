@@ -15,8 +15,8 @@ enum ExactPlacement {
         {
             return done
         }
-        if request.objective == .latency, let done = try run.latencyPhases() { return done }
-        return try run.answerWithFullModel()
+        if request.objective == .latency { return try run.latencyPhases() }
+        return try run.answerWithFullModel(run.formulation())
     }
 
     /// Above these sizes the MILP is not handed to the solver: CBC's first LP alone outran any

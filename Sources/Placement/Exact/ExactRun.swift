@@ -59,20 +59,25 @@ struct ExactRun {
 
     /// The full MILP of the plans no worse than the incumbent (or all plans, without one).
     func formulation() -> any Formulation {
-        let upperBound = incumbent?.1.value(objective) ?? initialUpperBound
-        return switch objective {
-        case .latency: LatencyFormulation(problem, upperBound: upperBound, breakSymmetry: request.breakSymmetry)
+        switch objective {
+        case .latency: latencyFormulation()
         case .throughput: ThroughputFormulation(problem, upperBound: upperBound, breakSymmetry: request.breakSymmetry)
         }
     }
 
+    /// The full latency MILP of the plans no worse than the incumbent.
+    func latencyFormulation() -> LatencyFormulation {
+        LatencyFormulation(problem, upperBound: upperBound, breakSymmetry: request.breakSymmetry)
+    }
+
+    private var upperBound: Double { incumbent?.1.value(objective) ?? initialUpperBound }
+
     /// Solves the full MILP for up to `seconds`, with the incumbent as warm start (and exports
     /// it when asked): the solver's answer, its plan if the evaluator accepts it (else why not),
     /// and its bound in seconds.
-    func solveFullModel(seconds: Double) throws
+    func solveFullModel(_ formulation: any Formulation, seconds: Double) throws
         -> (solved: SolveResult, plan: (Assignment, Evaluation)?, rejection: String?, bound: Double?)
     {
-        let formulation = formulation()
         if let path = request.writeModel { try formulation.model.write(to: path) }
         let warmStart = request.warmStart ? incumbent.flatMap { formulation.startValues($0.0, $0.1, value: $0.1.value(objective)) } : nil
         let options = SolveOptions(
@@ -117,8 +122,8 @@ struct ExactRun {
     /// The full MILP for the time left, and the answer: the better of its plan and the
     /// incumbent, `optimal` only when the solver proved it and the evaluated plan is within the
     /// gap of the best bound.
-    func answerWithFullModel() throws -> PlacementResult {
-        let (solved, solverPlan, rejection, solverBound) = try solveFullModel(seconds: request.timeLimit - secondsElapsed)
+    func answerWithFullModel(_ formulation: any Formulation) throws -> PlacementResult {
+        let (solved, solverPlan, rejection, solverBound) = try solveFullModel(formulation, seconds: request.timeLimit - secondsElapsed)
         // The other bounds hold too.
         let lowerBound = max(knownBound, solverBound ?? 0)
         var result = PlacementResult(method: "milp", solver: request.solver.rawValue, status: .unknown, message: rejection)
