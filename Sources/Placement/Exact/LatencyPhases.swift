@@ -4,8 +4,8 @@ import PlacementModel
 /// from closing beyond about 20 layers: the assignment relaxation for a bound (and a plan),
 /// local search with kicks on larger instances and the MILP neighbourhood search for plans, at
 /// the search's first local optimum a slice of the full MILP when the plan is close to the
-/// bound (or the search's whole time when it improved nothing), and a second relaxation below
-/// the search's plan when the first did not close.
+/// bound (or the search's whole time when it improved nothing), a second relaxation below the
+/// search's plan when the first did not close, and the full MILP or kicks for the time left.
 extension ExactRun {
     /// Runs the phases, then the full MILP for the time left, or, when too little is left for it,
     /// local search with kicks until the limit.
@@ -137,8 +137,8 @@ extension ExactRun {
     /// 6.10 ms, took 8 s; the full model's bound after 50 s more was 6.00 ms.
     static let relaxationShare = 0.3
 
-    /// The neighbourhood search runs until this share of a latency solve's time has passed; the
-    /// full MILP gets the rest (at 40 to 100 layers it improved neither plan nor bound here).
+    /// The neighbourhood search runs until this share of a latency solve's time has passed; kicks
+    /// get the rest (the full MILP improved neither plan nor bound there at 40 to 100 layers).
     static let neighborhoodEnd = 0.9
 
     /// When the relaxation did not close in its share, on up to `retryLayers` layers, the
@@ -176,7 +176,8 @@ extension ExactRun {
     static let fullModelSliceGap = 0.025
 
     /// After the neighbourhood search, the full latency MILP runs only with at least this share
-    /// of the time left: on 200 layers, CBC given the last 5.9 s of 60 returned 7.6 s late, on a
-    /// model that improved neither plan nor bound at 40 to 100 layers.
+    /// of the time left (and only if its root fits, `fullModelSkip`), else kicks: on 200 layers,
+    /// CBC given the last 5.9 s of 60 returned 7.6 s late, on a model that improved neither plan
+    /// nor bound at 40 to 100 layers.
     static let fullModelShare = 0.2
 }
