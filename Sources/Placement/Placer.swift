@@ -83,14 +83,16 @@ public enum Placer {
     /// auto.md, bundled.md). Throughput closes 60 layers in 2.5 to 9.2 s and at 100 to 200
     /// layers ends 0.5 to 1% better than split within 60 s. Latency closes only up to about 20
     /// layers on wide DAGs (40 on two of three narrow fp32 chains, milp-narrow-fp32/milp.md);
-    /// above that both methods' plans come from time-limited searches. Under equal 60 s
-    /// limits (four runs of auto.md) the MILP method was 2.2 to 2.5% better at 40 layers
-    /// (generated, seed 1) and at 60 layers equal or within 0.8% with the higher bound; at 72
-    /// to 100 layers split was never behind: equal at 100 layers in three runs, 0.4 to 1.0% ahead in one,
-    /// and on the bundled 88-layer RandWire network 1.6% ahead in auto.md and 4.6% in two
-    /// `solve` runs (266.8 against 279.6 µs), where its modules and local search gave the
-    /// neighbourhood search a better start. ResNet-50 (72) and BERT (97 layers): equal.
-    static let exactLimit: [Objective: Int] = [.latency: 60, .throughput: 120]
+    /// above that both methods' plans come from time-limited searches, and the MILP method's
+    /// (the relaxation's bound, kicks, windows, kicks) was mostly the better one. In auto.md at
+    /// 10 s it was ahead of split by 0.3 to 3.0% at 60 to 200 layers and on the bundled RandWire
+    /// network (88 layers), equal on ResNet-50 (72) and BERT (97); at 60 s ahead by 0.3 to 1.3%
+    /// on 5 of 6 instances of 100 to 200 layers and behind by 0.27% on the sixth and 0.24% on
+    /// RandWire. At 250 and 300 layers (60 s, seeds 1 to 3 and 1 to 2, split with its later
+    /// windows): 45.332, 52.329, 46.703 against 45.996, 52.723, 47.398 ms and 54.438, 60.902
+    /// against 55.318, 61.375 ms. So up to the size where the MILP method stops building the
+    /// full latency model.
+    static let exactLimit: [Objective: Int] = [.latency: ExactPlacement.modelLayerLimit[.latency]!, .throughput: 120]
 
     /// Why the MILP method does not hand the instance's full model to the solver, or nil when it
     /// does: not above `ExactPlacement.modelLayerLimit` layers, where the first LP alone outran the limit.
@@ -165,13 +167,9 @@ public enum Placer {
                 }
             }
         case .auto:
-            if problem.layerCount <= exactLimit[objective]! {
-                var result = try ExactPlacement.solve(problem, request)
-                result.method = "auto (milp)"
-                return result
-            }
-            var result = try SplitPlacement.solve(problem, request)
-            result.method = "auto (split)"
+            let exact = problem.layerCount <= exactLimit[objective]!
+            var result = exact ? try ExactPlacement.solve(problem, request) : try SplitPlacement.solve(problem, request)
+            result.method = exact ? "auto (milp)" : "auto (split)"
             return result
         }
     }

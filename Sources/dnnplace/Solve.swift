@@ -14,7 +14,7 @@ struct Solve: ParsableCommand {
             modules by modularity and solves them in order with the MILP (SPEC §5), then \
             improves the plan across module borders; 'auto' \
             (default) uses the MILP up to the sizes where, within a minute, it ends as good as split \
-            or within about 1% with a higher bound (60 layers for latency, 120 for throughput), \
+            or within about 1% with a higher bound (300 layers for latency, 120 for throughput), \
             else split. Baselines: 'greedy', 'heft', 'single' (best single device), 'dp' \
             (contiguous split, throughput), 'random' (--seed), 'local' (local search, then random kicks \
             until the time limit or a proven bound). Every \

@@ -47,4 +47,14 @@ import Testing
         #expect(abs(try #require(result.evaluation?.latency) - 60e-3) < 1e-15)
         #expect(result.message == "the heuristic plan meets the lower bound, so no module was solved")
     }
+
+    /// `auto` runs the MILP method for latency up to 300 layers (where it measured ahead of
+    /// split, `results/auto.md`), else split. On these chains both return the heuristic plan at
+    /// its bound at once.
+    @Test(arguments: [(300, "auto (milp)"), (301, "auto (split)")])
+    func autoPicksTheMILPMethodForLatencyUpTo300Layers(layers: Int, method: String) throws {
+        let result = try Self.solve(Self.gpuChain(layers), .auto)
+        #expect(result.status == .optimal)
+        #expect(result.method == method)
+    }
 }
