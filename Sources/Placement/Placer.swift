@@ -85,9 +85,9 @@ public enum Placer {
     /// layers on wide DAGs (40 on two of three narrow fp32 chains, milp-narrow-fp32/milp.md);
     /// above that both methods' plans come from time-limited searches, and the MILP method's
     /// (the relaxation's bound, kicks, windows, kicks) was mostly the better one. In auto.md at
-    /// 10 s it was ahead of split by 0.3 to 3.0% at 60 to 200 layers and on the bundled RandWire
-    /// network (88 layers), equal on ResNet-50 (72) and BERT (97); at 60 s ahead by 0.3 to 1.3%
-    /// on 5 of 6 instances of 100 to 200 layers and behind by 0.27% on the sixth and 0.24% on
+    /// 10 s it was ahead of split by 0.8 to 2.6% at 60 to 200 layers and 3.0% on the bundled
+    /// RandWire network (88 layers), equal on ResNet-50 (72) and BERT (97); at 60 s ahead by 0.05
+    /// to 1.3% at 150 and 200 layers, within 2.0% either way at 40 to 100 layers and on
     /// RandWire. At 250 and 300 layers (60 s, seeds 1 to 3 and 1 to 2, split with its later
     /// windows): 45.332, 52.329, 46.703 against 45.996, 52.723, 47.398 ms and 54.438, 60.902
     /// against 55.318, 61.375 ms. So up to the size where the MILP method stops building the
