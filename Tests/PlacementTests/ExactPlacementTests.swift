@@ -195,29 +195,33 @@ import Testing
         #expect(warm.0.device == climb.device && warm.0.precision == climb.precision)
     }
 
-    /// CBC does not check its time limit inside the root LP, which the big-M pairs make slow (a
-    /// 250-layer latency model given 1 s returned 36 s later). With a plan known, a full latency
-    /// model whose root would take longer than the time left is skipped, with the reason, and
-    /// kicks have the time; without a plan it is solved regardless, since only it can find one.
-    @Test func aFullLatencyModelThatWouldOverrunIsSkippedWhenAPlanIsKnown() throws {
-        let problem = try SplitTests.random(100, seed: 1, objective: .latency)
-        var request = SolveRequest(objective: .latency)
+    /// CBC does not check its time limit inside the root LP (a 250-layer latency model given 1 s
+    /// returned 36 s later). With a plan known, a full model whose root would take longer than
+    /// the time left is skipped, with the reason, and kicks have the time; without a plan it is
+    /// solved regardless, since only it can find one.
+    @Test(arguments: Objective.allCases) func aFullModelThatWouldOverrunIsSkippedWhenAPlanIsKnown(_ objective: Objective) throws {
+        let problem = try SplitTests.random(100, seed: 1, objective: objective)
+        var request = SolveRequest(objective: objective)
         request.timeLimit = 1
         var run = ExactRun(problem, request)
-        let full = run.latencyFormulation()
-        #expect(full.rootSeconds > 1)
+        let full = run.formulation()
         let skip = try #require(run.fullModelSkip(full, seconds: full.rootSeconds / 2))
         #expect(skip.hasPrefix("full MILP skipped: its root LP (\(full.model.rowCount) rows) would take about"))
         #expect(run.fullModelSkip(full, seconds: full.rootSeconds * 2) == nil)
 
-        let start = try #require(run.incumbent).1.latency
+        let start = try #require(run.incumbent).1.value(objective)
         let kept = try run.kickUntilTheLimit(skipping: skip)
         #expect(kept.status == .feasible && kept.message == skip)
         let evaluation = try #require(kept.evaluation)
-        #expect(evaluation.isValid && evaluation.latency <= start)
+        #expect(evaluation.isValid && evaluation.value(objective) <= start)
 
         run.incumbent = nil
         #expect(run.fullModelSkip(full, seconds: full.rootSeconds / 2) == nil)
+
+        // A limit used up before the full model: it is skipped, whatever the objective.
+        request.timeLimit = 1e-3
+        let late = try Placer.solve(problem, request)
+        #expect(late.status == .feasible && late.message?.hasPrefix("full MILP skipped") == true)
     }
 
     @Test func infeasibleInstancesGiveTheReason() throws {

@@ -16,7 +16,11 @@ enum ExactPlacement {
             return done
         }
         if request.objective == .latency { return try run.latencyPhases() }
-        return try run.answerWithFullModel(run.formulation())
+        let full = run.formulation()
+        guard let skip = run.fullModelSkip(full, seconds: request.timeLimit - run.secondsElapsed) else {
+            return try run.answerWithFullModel(full)
+        }
+        return try run.kickUntilTheLimit(skipping: skip)
     }
 
     /// Above these sizes the MILP is not handed to the solver: CBC's first LP alone outran any

@@ -98,6 +98,28 @@ struct ExactRun {
         return (solved, (plan, evaluation), nil, bound)
     }
 
+    /// When the full MILP is skipped (for `reason`): local search with kicks from the incumbent
+    /// until the limit, rather than time left unused, and the answer.
+    mutating func kickUntilTheLimit(skipping reason: String) throws -> PlacementResult {
+        request.progress?(reason + "; local search with kicks until the limit")
+        if let (plan, _) = incumbent {
+            let kicked = LocalSearch.improve(
+                problem, from: plan, objective: objective, deadline: clock + .seconds(request.timeLimit), kicks: .max, target: target)
+            offer((kicked, problem.evaluate(kicked)))
+        }
+        return try answer(.feasible, message: reason) ?? answerWithFullModel(formulation())
+    }
+
+    /// Why the full MILP is not solved for `seconds`: CBC does not check its time limit inside
+    /// the root LP (a 250-layer latency model given 1 s of a 60 s limit returned 36 s later;
+    /// GLPK keeps its limit but ends at the root with nothing new). Only with a plan known:
+    /// without one, only the full MILP can find it.
+    func fullModelSkip(_ formulation: any Formulation, seconds: Double) -> String? {
+        guard incumbent != nil, formulation.rootSeconds > seconds else { return nil }
+        return "full MILP skipped: its root LP (\(formulation.model.rowCount) rows) would take about "
+            + "\(formatSignificant(formulation.rootSeconds, digits: 2)) s, more than the \(formatSignificant(max(seconds, 0), digits: 2)) s left"
+    }
+
     /// The answer without the full MILP's verdict: the incumbent and the bound known.
     func answer(_ status: SolveStatus, message: String? = nil) throws -> PlacementResult? {
         guard let (plan, evaluation) = incumbent else { return nil }

@@ -6,6 +6,9 @@ import PlacementModel
 protocol Formulation {
     var model: Model { get }
     var timeScale: Double { get }
+    /// About how long CBC's root LP and its check of the warm start take, in seconds: CBC checks
+    /// its time limit only after them, so a model whose root outlasts the time left overruns it.
+    var rootSeconds: Double { get }
     /// Values of every column for a valid plan with its evaluation (latency: the schedule) and
     /// its objective value in seconds (which may include context the evaluation does not see),
     /// or nil if the plan uses a choice the model does not have.

@@ -32,8 +32,7 @@ struct LatencyFormulation: Formulation {
     /// `dnnplace solve generated.json --method milp --time-limit 60 --verbose`, two solves side by
     /// side on this 2-core machine): the root LP and first cut round took 6.9 s on 15,012 rows (150
     /// layers) and 32 s on 30,590 rows (250 layers), where CBC had been given 0.3 and 1 s.
-    static let rootSecondsPerSquaredRow = 3.5e-8
-    var rootSeconds: Double { Double(model.rowCount) * Double(model.rowCount) * Self.rootSecondsPerSquaredRow }
+    var rootSeconds: Double { Double(model.rowCount) * Double(model.rowCount) * 3.5e-8 }
 
     /// `release[v][d]`, when given, is the earliest start of layer v on device d (inputs from
     /// layers placed earlier, the device's earlier work): the splitting heuristic's context.

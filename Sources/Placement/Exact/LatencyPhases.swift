@@ -88,27 +88,6 @@ extension ExactRun {
         return try kickUntilTheLimit(skipping: skip)
     }
 
-    /// When the full MILP is skipped (for `reason`): local search with kicks from the incumbent
-    /// until the limit, rather than time left unused, and the answer.
-    mutating func kickUntilTheLimit(skipping reason: String) throws -> PlacementResult {
-        request.progress?(reason + "; local search with kicks until the limit")
-        if let (plan, _) = incumbent {
-            let kicked = LocalSearch.improve(
-                problem, from: plan, objective: objective, deadline: clock + .seconds(request.timeLimit), kicks: .max, target: target)
-            offer((kicked, problem.evaluate(kicked)))
-        }
-        return try answer(.feasible, message: reason) ?? answerWithFullModel(formulation())
-    }
-
-    /// Why the full MILP is not solved for `seconds`: CBC does not check its time limit inside
-    /// the root LP, which the big-M pairs make slow (250 layers: given 1 s of a 60 s limit, it
-    /// returned 36 s later). Only with a plan known: without one, only the full MILP can find it.
-    func fullModelSkip(_ formulation: LatencyFormulation, seconds: Double) -> String? {
-        guard incumbent != nil, formulation.rootSeconds > seconds else { return nil }
-        return "full MILP skipped: its root LP (\(formulation.model.rowCount) rows) would take about "
-            + "\(formatSignificant(formulation.rootSeconds, digits: 2)) s, more than the \(formatSignificant(max(seconds, 0), digits: 2)) s left"
-    }
-
     /// Whether a relaxation's bound is its optimum: if so, only a better plan or the full
     /// model (which sees layers contend for a device) can close the gap left.
     private static func closure(_ proven: Bool) -> String { proven ? ", solved" : ", stopped at its share of the time" }
