@@ -90,11 +90,11 @@ struct Bench: ParsableCommand {
                 let done = Set(rows.map(\.key))
                 let todo = items.filter { !done.contains(BenchmarkRow.key(instance: $0.problem.instance.name, method: $0.method.rawValue, objective: $0.objective.rawValue)) }
                 if todo.count < items.count { printError("resuming: \(items.count - todo.count) of \(items.count) rows already in \(csvPath)") }
-                let clock = ContinuousClock.now
                 for (k, item) in todo.enumerated() {
-                    let spent = (ContinuousClock.now - clock).seconds
-                    let eta = k > 0 ? formatSeconds(spent / Double(k) * Double(todo.count - k)) : "?"
-                    printError("[\(k + 1)/\(todo.count)] ETA \(eta)  \(item.problem.instance.name) · \(item.method.rawValue) · \(item.objective.rawValue)")
+                    let eta = BenchmarkETA.secondsLeft(
+                        todo[k...].map { ($0.method.rawValue, $0.objective.rawValue) }, done: rows, timeLimit: timeLimit)
+                    printError(
+                        "[\(k + 1)/\(todo.count)] ETA \(formatSeconds(eta))  \(item.problem.instance.name) · \(item.method.rawValue) · \(item.objective.rawValue)")
                     var request = SolveRequest(objective: item.objective)
                     request.method = item.method
                     request.timeLimit = timeLimit

@@ -54,3 +54,15 @@ import Testing
         #expect(front.svg.components(separatedBy: "class=\"point\"").count - 1 == 4)
     }
 }
+
+@Suite struct BenchmarkETATests {
+    /// Each remaining row at its method's mean so far (split: (1 + 4)/2, single: 0.01), or the
+    /// time limit for a method not yet run: 2.5 + 0.01 + 60, not 3 × the overall mean 1.255.
+    @Test func remainingRowsAreChargedTheirMethodsMeanOrTheLimit() {
+        let remaining = [(method: "split", objective: "latency"), ("single", "latency"), ("milp", "latency")]
+        let seconds = BenchmarkETA.secondsLeft(remaining, done: BenchmarkTableTests.rows, timeLimit: 60)
+        #expect(abs(seconds - 62.51) < 1e-9)
+        // Another objective is another estimate.
+        #expect(BenchmarkETA.secondsLeft([("split", "throughput")], done: BenchmarkTableTests.rows, timeLimit: 60) == 60)
+    }
+}
