@@ -25,8 +25,8 @@ import Testing
 
     @Test func fractionalLPIsAtLeastTheLoadBound() throws {
         // The LP splits the work evenly: 5.5 for both objectives (memory does not bind).
-        let latency = try #require(FractionalBound.lowerBound(Self.problem, .latency))
-        let throughput = try #require(FractionalBound.lowerBound(Self.problem, .throughput))
+        let latency = try #require(FractionalBound.solve(Self.problem, .latency)?.bound)
+        let throughput = try #require(FractionalBound.solve(Self.problem, .throughput)?.bound)
         #expect(abs(latency - 5.5) < 1e-6)
         #expect(abs(throughput - 5.5) < 1e-6)
     }
@@ -39,7 +39,7 @@ import Testing
         for v in 0..<7 { instance.layers[v].params = 2 }
         instance.layers[7].params = 2
         let problem = try Problem(instance)
-        let bound = try #require(FractionalBound.lowerBound(problem, .throughput))
+        let bound = try #require(FractionalBound.solve(problem, .throughput)?.bound)
         // Every layer has 8 bytes of weights; fractionally d1 hosts 10 bytes' worth: all of L7
         // (work 4) and a quarter of a unit layer (work 0.25). d0 keeps 7 − 0.25 = 6.75 ≥ 4.25.
         #expect(abs(bound - 6.75) < 1e-6)

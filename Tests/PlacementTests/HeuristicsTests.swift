@@ -228,6 +228,46 @@ import Testing
         }
     }
 
+    /// `big` and `other` are whole in the LP; `t` (fractional cost 2) is rounded first, onto d0
+    /// where it leaves the least load (6 against 12). `s` is split between int8 on d0 and fp32
+    /// on d1 (accuracy cost 0.2): with a budget of 0.5, int8 (0.4) fits and leaves the least
+    /// load (7); with 0.3 it does not, and `s` takes fp32 on d0 (8 against 14), an option the LP
+    /// did not use.
+    @Test(arguments: [(0.5, 1), (0.3, 0)])
+    func lpRoundingKeepsWholeChoicesAndRoundsSplitLayersWithinTheBudget(budget: Double, precisionOfS: Int) throws {
+        let problem = try Self.problem(
+            precisions: ["fp32", "int8"],
+            devices: [Device(name: "d0", kind: "g", memory: 1e9), Device(name: "d1", kind: "g", memory: 1e9)],
+            layers: [
+                Layer(name: "big", costs: ["g": ["fp32": 4]]), Layer(name: "other", costs: ["g": ["fp32": 10]]),
+                Layer(name: "s", costs: ["g": ["fp32": 2, "int8": 1]], sensitivity: ["int8": 0.4]),
+                Layer(name: "t", costs: ["g": ["fp32": 2]]),
+            ], budget: budget)
+        func fractions(_ v: Int, _ shares: [(device: Int, precision: Int, share: Double)]) -> [Double] {
+            problem.options[v].map { option in
+                shares.first { $0.device == option.device && $0.precision == option.precision }?.share ?? 0
+            }
+        }
+        let plan = LPRounding.place(problem, [
+            fractions(0, [(0, 0, 1)]), fractions(1, [(1, 0, 1)]), fractions(2, [(0, 1, 0.5), (1, 0, 0.5)]),
+            fractions(3, [(0, 0, 0.5), (1, 0, 0.5)]),
+        ])
+        #expect(plan.device == [0, 1, 0, 0])
+        #expect(plan.precision == [0, 0, precisionOfS, 0])
+    }
+
+    /// For throughput the fractional LP is nearly tight on generated DAGs and its vertex splits
+    /// few layers, so its rounding is within 1% of the bound where the other heuristics are
+    /// several percent above it.
+    @Test func theThroughputPortfolioRoundsTheFractionalRelaxation() throws {
+        let problem = try SplitTests.random(200, seed: 1, objective: .throughput)
+        let fractional = try #require(FractionalBound.solve(problem, .throughput))
+        let rounded = problem.evaluate(try #require(Placer.portfolio(problem, .throughput, fractional: fractional)))
+        let without = problem.evaluate(try #require(Placer.portfolio(problem, .throughput)))
+        #expect(rounded.isValid && rounded.period <= fractional.bound * 1.01, "\(rounded.period) against \(fractional.bound)")
+        #expect(without.period > fractional.bound * 1.03, "\(without.period) against \(fractional.bound)")
+    }
+
     @Test func localSearchImprovesALargeGreedyPlan() throws {
         var generator = RandomInstance(layers: 60, seed: 5)
         generator.quantized = true

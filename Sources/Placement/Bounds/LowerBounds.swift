@@ -32,13 +32,22 @@ public enum LowerBounds {
     /// The simple bounds and the fractional relaxation: up to `lpLayerLimit` layers the LP
     /// (see FractionalBound), above it its load part by Lagrangian relaxation (LagrangianBound).
     public static func all(_ problem: Problem, _ objective: Objective, solver: SolverBackend = .cbc) -> [LowerBound] {
+        withSolution(problem, objective, solver: solver).bounds
+    }
+
+    /// `all`, and the fractional relaxation's solution when the LP was solved: methods round it
+    /// into a plan (`LPRounding`) rather than solve the LP twice.
+    public static func withSolution(_ problem: Problem, _ objective: Objective, solver: SolverBackend = .cbc)
+        -> (bounds: [LowerBound], fractional: FractionalBound.Solution?)
+    {
         var bounds = simple(problem, objective)
         if problem.layerCount > lpLayerLimit {
             bounds.append(LowerBound(name: "lagrangianLoad", value: LagrangianBound.lowerBound(problem)))
-        } else if let fractional = FractionalBound.lowerBound(problem, objective, solver: solver) {
-            bounds.append(LowerBound(name: "fractionalLP", value: fractional))
+            return (bounds, nil)
         }
-        return bounds
+        let fractional = FractionalBound.solve(problem, objective, solver: solver)
+        if let fractional { bounds.append(LowerBound(name: "fractionalLP", value: fractional.bound)) }
+        return (bounds, fractional)
     }
 
     /// Above this many layers the LP gives way to the Lagrangian bound: at 1,000 layers the LP

@@ -27,11 +27,12 @@ struct ExactRun {
         self.problem = problem
         self.request = request
         let objective = request.objective
-        knownBound = LowerBounds.best(LowerBounds.all(problem, objective, solver: request.solver))
+        let bounds = LowerBounds.withSolution(problem, objective, solver: request.solver)
+        knownBound = LowerBounds.best(bounds.bounds)
         let searchDeadline = clock + .seconds(min(2, request.timeLimit * 0.05))
         let kicks = problem.layerCount >= Self.warmStartKicksLayers ? Int.max : 0
         let target = request.target(above: knownBound)
-        incumbent = Placer.portfolio(problem, objective)
+        incumbent = Placer.portfolio(problem, objective, fractional: bounds.fractional)
             .map { LocalSearch.improve(problem, from: $0, objective: objective, deadline: searchDeadline, kicks: kicks, target: target) }
             .map { ($0, problem.evaluate($0)) }
             .flatMap { $0.1.isValid ? $0 : nil }

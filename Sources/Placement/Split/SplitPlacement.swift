@@ -53,11 +53,12 @@ enum SplitPlacement {
         }
         var result = PlacementResult(method: "split", solver: request.solver.rawValue, status: .unknown)
         // The bounds first, so that their time counts against the limit.
-        var lowerBound = LowerBounds.best(LowerBounds.all(problem, objective, solver: request.solver))
+        let bounds = LowerBounds.withSolution(problem, objective, solver: request.solver)
+        var lowerBound = LowerBounds.best(bounds.bounds)
         let deadline = clock + .seconds(request.timeLimit)
         let modules = ModularSegmentation.modules(problem, maxSize: size)
         // A reference plan whose slices seed each module with choices made in context.
-        let reference = Placer.portfolio(problem, objective).map {
+        let reference = Placer.portfolio(problem, objective, fractional: bounds.fractional).map {
             LocalSearch.improve(problem, from: $0, objective: objective, deadline: clock + .seconds(request.timeLimit * 0.2))
         }
         /// The reference plan, if it is already within the requested gap of the bound.
