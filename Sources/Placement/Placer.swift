@@ -177,10 +177,10 @@ public enum Placer {
 
     /// The best of the quick constructive heuristics: greedy, HEFT, the best single device and,
     /// for throughput, the contiguous-split DP and the rounding of the fractional relaxation's
-    /// solution when the caller solved it (`LowerBounds.withSolution`). (For latency that
+    /// solution when the caller has it (`LowerBounds.withSolution`). (For latency the LP's
     /// rounding lost to HEFT at 100, 300 and 1,000 generated layers, and its LP took 1.7 s at
     /// 1,000.)
-    static func portfolio(_ problem: Problem, _ objective: Objective, fractional: FractionalBound.Solution? = nil) -> Assignment? {
+    static func portfolio(_ problem: Problem, _ objective: Objective, fractional: FractionalSolution? = nil) -> Assignment? {
         func best(_ plans: [Assignment?]) -> (Assignment, Evaluation)? {
             plans.compactMap { $0 }.map { ($0, problem.evaluate($0)) }.filter { $0.1.isValid }
                 .min { $0.1.value(objective) < $1.1.value(objective) }
@@ -194,7 +194,7 @@ public enum Placer {
         // The greedy plans' period prunes the contiguous split's dynamic programme.
         return best([
             greedy?.0, ContiguousSplit.place(problem, below: greedy?.1.period ?? .infinity),
-            fractional.map { LPRounding.place(problem, $0.fractions) },
+            fractional.map { LPRounding.place(problem, $0) },
         ])?.0
     }
 

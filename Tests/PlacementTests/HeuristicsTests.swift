@@ -228,11 +228,11 @@ import Testing
         }
     }
 
-    /// `big` and `other` are whole in the LP; `t` (fractional cost 2) is rounded first, onto d0
-    /// where it leaves the least load (6 against 12). `s` is split between int8 on d0 and fp32
-    /// on d1 (accuracy cost 0.2): with a budget of 0.5, int8 (0.4) fits and leaves the least
-    /// load (7); with 0.3 it does not, and `s` takes fp32 on d0 (8 against 14), an option the LP
-    /// did not use.
+    /// `big` and `other` are whole (loads 4 and 10, bound 9); `t` (fractional cost 2) is rounded
+    /// first, onto d0, the one of its two halves that stays within the bound (6). `s` is split
+    /// between int8 on d0 and fp32 on d1 (accuracy cost 0.2): with a budget of 0.5, int8 (0.4)
+    /// fits the budget and d0 (7); with 0.3 it does not, fp32 on d1 would exceed the bound (14),
+    /// and `s` takes the fastest option that fits, fp32 on d0 (8), which the relaxation did not use.
     @Test(arguments: [(0.5, 1), (0.3, 0)])
     func lpRoundingKeepsWholeChoicesAndRoundsSplitLayersWithinTheBudget(budget: Double, precisionOfS: Int) throws {
         let problem = try Self.problem(
@@ -248,10 +248,10 @@ import Testing
                 shares.first { $0.device == option.device && $0.precision == option.precision }?.share ?? 0
             }
         }
-        let plan = LPRounding.place(problem, [
+        let plan = LPRounding.place(problem, FractionalSolution(bound: 9, fractions: [
             fractions(0, [(0, 0, 1)]), fractions(1, [(1, 0, 1)]), fractions(2, [(0, 1, 0.5), (1, 0, 0.5)]),
             fractions(3, [(0, 0, 0.5), (1, 0, 0.5)]),
-        ])
+        ]))
         #expect(plan.device == [0, 1, 0, 0])
         #expect(plan.precision == [0, 0, precisionOfS, 0])
     }
@@ -261,11 +261,22 @@ import Testing
     /// several percent above it.
     @Test func theThroughputPortfolioRoundsTheFractionalRelaxation() throws {
         let problem = try SplitTests.random(200, seed: 1, objective: .throughput)
-        let fractional = try #require(FractionalBound.solve(problem, .throughput))
+        let fractional = try #require(LowerBounds.withSolution(problem, .throughput).fractional)
         let rounded = problem.evaluate(try #require(Placer.portfolio(problem, .throughput, fractional: fractional)))
         let without = problem.evaluate(try #require(Placer.portfolio(problem, .throughput)))
         #expect(rounded.isValid && rounded.period <= fractional.bound * 1.01, "\(rounded.period) against \(fractional.bound)")
         #expect(without.period > fractional.bound * 1.03, "\(without.period) against \(fractional.bound)")
+    }
+
+    /// Above the LP's size limit the Lagrangian relaxation's choices, averaged, are nearly
+    /// balanced, and their rounding is as close to the bound (greedy: over 3% above it).
+    @Test func aboveTheLPsLimitTheLagrangianChoicesAreRounded() throws {
+        let problem = try SplitTests.random(LowerBounds.lpLayerLimit + 500, seed: 1, objective: .throughput)
+        let fractional = try #require(LowerBounds.withSolution(problem, .throughput).fractional)
+        let rounded = problem.evaluate(LPRounding.place(problem, fractional))
+        let greedy = problem.evaluate(try #require(Greedy.place(problem, objective: .throughput)))
+        #expect(rounded.isValid && rounded.period <= fractional.bound * 1.01, "\(rounded.period) against \(fractional.bound)")
+        #expect(greedy.period > fractional.bound * 1.03, "\(greedy.period) against \(fractional.bound)")
     }
 
     @Test func localSearchImprovesALargeGreedyPlan() throws {

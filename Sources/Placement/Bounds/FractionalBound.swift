@@ -12,15 +12,9 @@ import PlacementModel
 /// ignoring transfers and device contention, at least each chain's compute; its period is at
 /// least every device load, which includes each layer's cost. So min T ≤ OPT.
 public enum FractionalBound {
-    /// The LP's optimum, as a bound, and its solution: the fraction of each layer on each of its
-    /// options (`problem.options[v][i]`). A simplex optimum is a vertex, where few layers are
-    /// split (`LPRounding` rounds them).
-    public struct Solution: Sendable {
-        public let bound: Double
-        public let fractions: [[Double]]
-    }
-
-    public static func solve(_ problem: Problem, _ objective: Objective, solver: SolverBackend = .cbc) -> Solution? {
+    /// The LP's optimum, as a bound, and its solution. A simplex optimum is a vertex, where few
+    /// layers are split between options.
+    public static func solve(_ problem: Problem, _ objective: Objective, solver: SolverBackend = .cbc) -> FractionalSolution? {
         var model = Model(name: "\(problem.instance.name)-fractional")
         let choice = ChoiceVariables(problem, model: &model, breakSymmetry: false, relaxed: true)
         // Times scaled so that the average layer costs 1.
@@ -56,6 +50,6 @@ public enum FractionalBound {
             return nil
         }
         // The LP optimum is exact up to the solver's tolerance: give that back.
-        return Solution(bound: max(0, value / scale * (1 - 1e-9)), fractions: choice.x.map { $0.map { values[$0.index] } })
+        return FractionalSolution(bound: max(0, value / scale * (1 - 1e-9)), fractions: choice.x.map { $0.map { values[$0.index] } })
     }
 }

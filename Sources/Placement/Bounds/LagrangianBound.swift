@@ -8,7 +8,10 @@ import PlacementModel
 /// since the sum separates by layer. Every iterate is a valid bound; subgradient ascent on the
 /// multipliers moves it towards the LP value. O(iterations × options).
 enum LagrangianBound {
-    static func lowerBound(_ problem: Problem, iterations: Int = 300) -> Double {
+    /// The best bound of the iterates, and each layer's choices averaged over the second half of
+    /// them: the average of a subgradient method's choices tends to an optimal solution of the
+    /// LP whose dual it solves (ergodic primal recovery), so its loads are close to balanced.
+    static func solve(_ problem: Problem, iterations: Int = 300) -> FractionalSolution {
         let m = problem.deviceCount
         let budget = problem.instance.accuracyBudget
         let capacity = problem.memory
@@ -16,6 +19,8 @@ enum LagrangianBound {
         var nu = [Double](repeating: 0, count: m)
         var mu = 0.0
         var best = 0.0
+        var fractions = problem.options.map { [Double](repeating: 0, count: $0.count) }
+        let averaged = iterations / 2
         let scale = problem.options.reduce(0) { $0 + ($1.map(\.cost).min() ?? 0) }
         let weightScale = max(capacity.filter(\.isFinite).max() ?? 1, 1)
         for iteration in 0..<iterations {
@@ -25,17 +30,20 @@ enum LagrangianBound {
             var value = 0.0
             for v in 0..<problem.layerCount {
                 var chosen: Problem.Option?
+                var chosenIndex = 0
                 var cheapest = Double.infinity
-                for option in problem.options[v] {
+                for (i, option) in problem.options[v].enumerated() {
                     let d = option.device
                     let price = lambda[d] * option.cost + nu[d] * problem.weightBytes(v, option.precision)
                         + mu * problem.sensitivity(v, option.precision)
                     if price < cheapest {
                         cheapest = price
                         chosen = option
+                        chosenIndex = i
                     }
                 }
                 guard let option = chosen else { continue }
+                if iteration >= averaged { fractions[v][chosenIndex] += 1 / Double(iterations - averaged) }
                 value += cheapest
                 load[option.device] += option.cost
                 weight[option.device] += problem.weightBytes(v, option.precision)
@@ -52,7 +60,7 @@ enum LagrangianBound {
             }
             if let budget, budget > 0 { mu = max(0, mu + step * (sensitivity - budget) / budget * scale / budget) }
         }
-        return best
+        return FractionalSolution(bound: best, fractions: fractions)
     }
 
     /// Euclidean projection onto {λ ≥ 0, Σλ = 1}.

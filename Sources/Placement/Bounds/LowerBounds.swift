@@ -11,6 +11,13 @@ public struct LowerBound: Sendable, Equatable {
     }
 }
 
+/// A relaxation's bound and a fractional assignment that attains it (about): the share of
+/// each layer on each of its options (`problem.options[v][i]`). `LPRounding` rounds it into a plan.
+public struct FractionalSolution: Sendable {
+    public let bound: Double
+    public let fractions: [[Double]]
+}
+
 /// Every lower bound dnnplace knows, each ≤ OPT (proofs beside each). Results report the best.
 public enum LowerBounds {
     /// The cheap bounds, O(E + options):
@@ -35,15 +42,16 @@ public enum LowerBounds {
         withSolution(problem, objective, solver: solver).bounds
     }
 
-    /// `all`, and the fractional relaxation's solution when the LP was solved: methods round it
-    /// into a plan (`LPRounding`) rather than solve the LP twice.
+    /// `all`, and the fractional solution of the LP or of the Lagrangian relaxation behind it:
+    /// methods round it into a plan (`LPRounding`) rather than solve the relaxation twice.
     public static func withSolution(_ problem: Problem, _ objective: Objective, solver: SolverBackend = .cbc)
-        -> (bounds: [LowerBound], fractional: FractionalBound.Solution?)
+        -> (bounds: [LowerBound], fractional: FractionalSolution?)
     {
         var bounds = simple(problem, objective)
         if problem.layerCount > lpLayerLimit {
-            bounds.append(LowerBound(name: "lagrangianLoad", value: LagrangianBound.lowerBound(problem)))
-            return (bounds, nil)
+            let lagrangian = LagrangianBound.solve(problem)
+            bounds.append(LowerBound(name: "lagrangianLoad", value: lagrangian.bound))
+            return (bounds, lagrangian)
         }
         let fractional = FractionalBound.solve(problem, objective, solver: solver)
         if let fractional { bounds.append(LowerBound(name: "fractionalLP", value: fractional.bound)) }
