@@ -17,7 +17,7 @@ struct Solve: ParsableCommand {
             or within about 1% with a higher bound (300 layers for latency, 120 for throughput), \
             else split. Baselines: 'greedy', 'heft', 'single' (best single device), 'dp' \
             (contiguous split, throughput), 'random' (--seed), 'local' (local search from the best of them \
-            and, for throughput, from the rounded solution of the LP that gives the bound; then random \
+            and, for throughput, from the rounded solution of the relaxation that gives the bound; then random \
             kicks until the time limit or a proven bound). Every \
             plan is re-evaluated: the figures printed are the evaluator's, with the best proven \
             lower bound and the gap. 'optimal' means proven within --gap.
