@@ -29,8 +29,7 @@ enum LagrangianBound {
             var sensitivity = 0.0
             var value = 0.0
             for v in 0..<problem.layerCount {
-                var chosen: Problem.Option?
-                var chosenIndex = 0
+                var chosen: Int?
                 var cheapest = Double.infinity
                 for (i, option) in problem.options[v].enumerated() {
                     let d = option.device
@@ -38,12 +37,12 @@ enum LagrangianBound {
                         + mu * problem.sensitivity(v, option.precision)
                     if price < cheapest {
                         cheapest = price
-                        chosen = option
-                        chosenIndex = i
+                        chosen = i
                     }
                 }
-                guard let option = chosen else { continue }
-                if iteration >= averaged { fractions[v][chosenIndex] += 1 / Double(iterations - averaged) }
+                guard let chosen else { continue }
+                let option = problem.options[v][chosen]
+                if iteration >= averaged { fractions[v][chosen] += 1 / Double(iterations - averaged) }
                 value += cheapest
                 load[option.device] += option.cost
                 weight[option.device] += problem.weightBytes(v, option.precision)
