@@ -176,8 +176,8 @@ public enum Placer {
     }
 
     /// The best of the quick constructive heuristics: greedy, HEFT, the best single device and,
-    /// for throughput, the contiguous-split DP and the rounding of the fractional relaxation's
-    /// solution when the caller has it (`LowerBounds.withSolution`). (For latency the LP's
+    /// for throughput, the contiguous-split DP and the roundings of the fractional relaxation's
+    /// solution (by each `LPRounding.Rule`) when the caller has it (`LowerBounds.withSolution`). (For latency the LP's
     /// rounding lost to HEFT at 100, 300 and 1,000 generated layers, and its LP took 1.7 s at
     /// 1,000.)
     static func portfolio(_ problem: Problem, _ objective: Objective, fractional: FractionalSolution? = nil) -> Assignment? {
@@ -194,8 +194,7 @@ public enum Placer {
         // The greedy plans' period prunes the contiguous split's dynamic programme.
         return best([
             greedy?.0, ContiguousSplit.place(problem, below: greedy?.1.period ?? .infinity),
-            fractional.map { LPRounding.place(problem, $0) },
-        ])?.0
+        ] + LPRounding.Rule.allCases.map { rule in fractional.map { LPRounding.place(problem, $0, rule: rule) } })?.0
     }
 
     /// Every layer on one device (each device tried; pinned layers stay on their pins),

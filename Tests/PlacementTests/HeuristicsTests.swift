@@ -251,9 +251,25 @@ import Testing
         let plan = LPRounding.place(problem, FractionalSolution(bound: 9, fractions: [
             fractions(0, [(0, 0, 1)]), fractions(1, [(1, 0, 1)]), fractions(2, [(0, 1, 0.5), (1, 0, 0.5)]),
             fractions(3, [(0, 0, 0.5), (1, 0, 0.5)]),
-        ]))
+        ]), rule: .largestShare)
         #expect(plan.device == [0, 1, 0, 0])
         #expect(plan.precision == [0, 0, precisionOfS, 0])
+    }
+
+    /// `a` and `b` are whole (loads 5 on d0 and 2 on d1, bound 10). `u` (cost 4) is split 0.6 on
+    /// d0 and 0.4 on d1 and is rounded first: the largest share fits (9), while the least load is
+    /// d1's (6). `w` (cost 3, even shares) then fits only on d1 after the first, and goes to d0,
+    /// the less loaded, after the second.
+    @Test(arguments: [(LPRounding.Rule.largestShare, [0, 1, 0, 1]), (.leastLoad, [0, 1, 1, 0])])
+    func lpRoundingRulesPickTheLargestShareOrTheLeastLoad(rule: LPRounding.Rule, devices: [Int]) throws {
+        let problem = try Self.problem(
+            devices: [Device(name: "d0", kind: "g", memory: 1e9), Device(name: "d1", kind: "g", memory: 1e9)],
+            layers: [
+                Layer(name: "a", costs: ["g": ["fp32": 5]]), Layer(name: "b", costs: ["g": ["fp32": 2]]),
+                Layer(name: "u", costs: ["g": ["fp32": 4]]), Layer(name: "w", costs: ["g": ["fp32": 3]]),
+            ])
+        let plan = LPRounding.place(problem, FractionalSolution(bound: 10, fractions: [[1, 0], [0, 1], [0.6, 0.4], [0.5, 0.5]]), rule: rule)
+        #expect(plan.device == devices)
     }
 
     /// For throughput the fractional LP is nearly tight on generated DAGs and its vertex splits
@@ -273,7 +289,7 @@ import Testing
     @Test func aboveTheLPsLimitTheLagrangianChoicesAreRounded() throws {
         let problem = try SplitTests.random(LowerBounds.lpLayerLimit + 500, seed: 1, objective: .throughput)
         let fractional = try #require(LowerBounds.withSolution(problem, .throughput).fractional)
-        let rounded = problem.evaluate(LPRounding.place(problem, fractional))
+        let rounded = problem.evaluate(LPRounding.place(problem, fractional, rule: .largestShare))
         let greedy = problem.evaluate(try #require(Greedy.place(problem, objective: .throughput)))
         #expect(rounded.isValid && rounded.period <= fractional.bound * 1.01, "\(rounded.period) against \(fractional.bound)")
         #expect(greedy.period > fractional.bound * 1.03, "\(greedy.period) against \(fractional.bound)")
