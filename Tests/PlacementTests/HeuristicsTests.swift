@@ -284,6 +284,20 @@ import Testing
         #expect(without.period > fractional.bound * 1.03, "\(without.period) against \(fractional.bound)")
     }
 
+    /// The contiguous split's DP is skipped only when a rounding is within `dpSkipGap` of the
+    /// bound: on a chain whose transfers (charged to the devices) the relaxation does not see,
+    /// no rounding is, and the DP's plan is the best of the portfolio.
+    @Test func theThroughputPortfolioKeepsTheDPWhileNoRoundingIsNearTheBound() throws {
+        let problem = try SplitTests.chain(fastMemory: 1e9) { _, _ in }
+        let fractional = try #require(LowerBounds.withSolution(problem, .throughput).fractional)
+        let dp = problem.evaluate(try #require(ContiguousSplit.place(problem)))
+        let others = LPRounding.Rule.allCases.map { problem.evaluate(LPRounding.place(problem, fractional, rule: $0)) }
+            + [problem.evaluate(try #require(Greedy.place(problem, objective: .throughput)))]
+        let portfolio = problem.evaluate(try #require(Placer.portfolio(problem, .throughput, fractional: fractional)))
+        #expect(others.allSatisfy { $0.period > dp.period }, "\(others.map(\.period)) against \(dp.period)")
+        #expect(portfolio.period == dp.period)
+    }
+
     /// Above the LP's size limit the Lagrangian relaxation's choices, averaged, are nearly
     /// balanced, and their rounding is as close to the bound (greedy: over 3% above it).
     @Test func aboveTheLPsLimitTheLagrangianChoicesAreRounded() throws {
