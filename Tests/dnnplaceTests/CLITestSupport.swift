@@ -26,16 +26,25 @@ func dnnplace(_ arguments: [String]) throws -> CLIRun {
     process.executableURL = try #require(binary, "dnnplace binary not found near \(folder.path)")
     process.arguments = arguments
     process.currentDirectoryURL = packageRoot
-    let out = Pipe()
-    let err = Pipe()
+    // Output goes to files, not pipes: reading a pipe, Foundation's readDataToEndOfFile crashed
+    // the test runner when a signal interrupted the read (EINTR, with many tests running
+    // processes at once), and reading one pipe to its end before the other can deadlock.
+    let scratch = try ScratchFolder()
+    defer { scratch.remove() }
+    let outPath = try scratch.file(name: "stdout")
+    let errPath = try scratch.file(name: "stderr")
+    let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+    let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+    defer {
+        try? out.close()
+        try? err.close()
+    }
     process.standardOutput = out
     process.standardError = err
     try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return CLIRun(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                  stderr: String(decoding: stderr, as: UTF8.self))
+    return CLIRun(status: process.terminationStatus, stdout: try String(contentsOfFile: outPath, encoding: .utf8),
+                  stderr: try String(contentsOfFile: errPath, encoding: .utf8))
 }
 
 /// A fresh temporary folder for one test's files; the test removes it when done
