@@ -4,6 +4,7 @@ import PlacementModel
 /// proves nothing: the instance may still be infeasible, which a solver then proves.
 public enum Feasibility {
     public static func infeasibilityReason(_ problem: Problem) -> String? {
+        if let conflict = problem.placementConflicts.first { return conflict.description }
         let n = problem.layerCount
         func lightest(_ v: Int, on devices: Set<Int>? = nil) -> Double {
             problem.options[v].filter { devices?.contains($0.device) ?? true }

@@ -28,6 +28,11 @@ public struct Problem: Sendable {
     public let options: [[Option]]
     /// Layers that must share a device.
     public let groups: [[Int]]
+    /// What leaves a layer no allowed choice: no device can run it, its pin cannot, or its group
+    /// has no device every member may use. The file is well formed but no plan exists (SPEC §7:
+    /// infeasible, exit 2, not bad input); such a layer has no options and `groups` leaves such a
+    /// group out, so nothing may be solved before these are checked.
+    public let placementConflicts: [Diagnostic]
     /// Sets of interchangeable devices (same kind, server, memory, precisions and links).
     public let deviceClasses: [[Int]]
 
@@ -220,8 +225,11 @@ public struct Problem: Sendable {
                 }
             }
         }
+        var conflicts: [Diagnostic] = []
         for (v, layerOptions) in options.enumerated() where layerOptions.isEmpty && !instance.devices.isEmpty {
-            log.error("layers[\(v)].costs", "layer '\(instance.layers[v].name)' cannot run on any device: no cost for a kind and precision that a device supports")
+            conflicts.append(Diagnostic(
+                path: "layers[\(v)].costs",
+                message: "layer '\(instance.layers[v].name)' cannot run on any device: no cost for a kind and precision that a device supports"))
         }
         for (v, layer) in instance.layers.enumerated() {
             guard let pin = layer.pin, !options[v].isEmpty else { continue }
@@ -231,11 +239,14 @@ public struct Problem: Sendable {
             }
             options[v].removeAll { $0.device != d }
             if options[v].isEmpty {
-                log.error("layers[\(v)].pin", "layer '\(layer.name)' is pinned to '\(pin)', which cannot run it (no cost for kind '\(instance.devices[d].kind)' at a precision it supports)")
+                conflicts.append(Diagnostic(
+                    path: "layers[\(v)].pin",
+                    message: "layer '\(layer.name)' is pinned to '\(pin)', which cannot run it (no cost for kind '\(instance.devices[d].kind)' at a precision it supports)"))
             }
         }
-        groups = Self.applyGroups(instance, options: &options, log: log)
+        groups = Self.applyGroups(instance, options: &options, conflicts: &conflicts)
         self.options = options
+        placementConflicts = conflicts
         deviceClasses = Self.deviceClasses(instance)
         try log.throwIfAny()
     }
@@ -317,8 +328,8 @@ public struct Problem: Sendable {
     }
 
     /// Restricts each group's layers to the devices every member can run on (and to a common
-    /// pin); logs groups that cannot hold.
-    private static func applyGroups(_ instance: Instance, options: inout [[Option]], log: DiagnosticLog) -> [[Int]] {
+    /// pin); records groups that cannot hold, whose layers are left with no options.
+    private static func applyGroups(_ instance: Instance, options: inout [[Option]], conflicts: inout [Diagnostic]) -> [[Int]] {
         var members: [String: [Int]] = [:]
         var order: [String] = []
         for (v, layer) in instance.layers.enumerated() {
@@ -333,7 +344,10 @@ public struct Problem: Sendable {
             for v in layers.dropFirst() { common.formIntersection(options[v].map(\.device)) }
             if common.isEmpty {
                 let names = layers.map { "'\(instance.layers[$0].name)'" }.joined(separator: ", ")
-                log.error("layers[\(layers[0])].group", "group '\(group)' cannot hold: no device can run all of its layers (\(names)), or their pins differ")
+                conflicts.append(Diagnostic(
+                    path: "layers[\(layers[0])].group",
+                    message: "group '\(group)' cannot hold: no device can run all of its layers (\(names)), or their pins differ"))
+                for v in layers { options[v] = [] }
                 return nil
             }
             for v in layers { options[v].removeAll { !common.contains($0.device) } }

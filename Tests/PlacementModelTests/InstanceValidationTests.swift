@@ -90,22 +90,36 @@ import Testing
         expectOne(Self.instance(layers, edges: edges), path: "edges", contains: "the layers form a cycle: 'a' → 'b' → 'c' → 'a'")
     }
 
-    @Test func layerThatNoDeviceCanRun() {
+    /// What leaves a layer no choice is no input error but a placement conflict (SPEC §7: the
+    /// instance is infeasible), with its JSON path; the layers concerned have no options.
+    func expectConflict(_ json: String, path: String, contains text: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let problem = try Problem(json: JSONParser.parse(json))
+        #expect(problem.placementConflicts.count == 1, sourceLocation: sourceLocation)
+        let conflict = try #require(problem.placementConflicts.first, sourceLocation: sourceLocation)
+        #expect(conflict.path == path && conflict.message.contains(text), "got: \(conflict)", sourceLocation: sourceLocation)
+        #expect(problem.options.contains { $0.isEmpty }, sourceLocation: sourceLocation)
+    }
+
+    @Test func aLayerThatNoDeviceCanRunIsAConflict() throws {
         // Costs exist only at fp16, which no device supports.
         let json = """
             {"precisions": [{"name": "fp32", "bits": 32}, {"name": "fp16", "bits": 16}],
              "devices": [{"name": "cpu0", "kind": "xeon", "precisions": ["fp32"]}],
              "layers": [{"name": "a", "costs": {"xeon": {"fp16": 1}}}]}
             """
-        expectOne(json, path: "layers[0].costs", contains: "layer 'a' cannot run on any device")
+        try expectConflict(json, path: "layers[0].costs", contains: "layer 'a' cannot run on any device")
     }
 
-    @Test func pinsAndGroupsThatCannotHold() {
-        expectOne(Self.instance(#"[{"name": "a", "costs": {"xeon": {"fp32": 1}}, "pin": "gpu0"}]"#), path: "layers[0].pin", contains: "pinned to 'gpu0', which cannot run it")
+    @Test func pinsAndGroupsThatCannotHoldAreConflicts() throws {
+        try expectConflict(
+            Self.instance(#"[{"name": "a", "costs": {"xeon": {"fp32": 1}}, "pin": "gpu0"}]"#), path: "layers[0].pin",
+            contains: "pinned to 'gpu0', which cannot run it")
         let group = #"[{"name": "a", "costs": {"xeon": {"fp32": 1}}, "group": "g"}, {"name": "b", "costs": {"a100": {"fp32": 1}}, "group": "g"}]"#
-        expectOne(Self.instance(group), path: "layers[0].group", contains: "group 'g' cannot hold")
+        try expectConflict(Self.instance(group), path: "layers[0].group", contains: "group 'g' cannot hold")
         let pins = #"[{"name": "a", "costs": {"xeon": {"fp32": 1}, "a100": {"fp32": 1}}, "group": "g", "pin": "cpu0"}, {"name": "b", "costs": {"xeon": {"fp32": 1}, "a100": {"fp32": 1}}, "group": "g", "pin": "gpu0"}]"#
-        expectOne(Self.instance(pins), path: "layers[0].group", contains: "group 'g' cannot hold")
+        try expectConflict(Self.instance(pins), path: "layers[0].group", contains: "group 'g' cannot hold")
+        // A pin to a device that does not exist stays an input error.
+        expectOne(Self.instance(#"[{"name": "a", "costs": {"xeon": {"fp32": 1}}, "pin": "gpu9"}]"#), path: "layers[0].pin", contains: "unknown device 'gpu9'")
     }
 
     @Test func missingLinksAreNamed() {
@@ -116,7 +130,8 @@ import Testing
     @Test func allErrorsAreReportedAtOnce() {
         let json = Self.instance(#"[{"name": "a", "costs": {"xeon": {"fp32": -1}}}, {"name": "b", "costs": {"v100": {"fp32": 1}}}]"#,
                                  edges: #"[{"from": "a", "to": "zz"}]"#)
-        #expect(diagnostics(json).map(\.path) == ["layers[0].costs.xeon.fp32", "layers[1].costs.v100", "edges[0].to", "layers[1].costs"])
+        // (That no device can run `b` is a placement conflict, reported once the file is valid.)
+        #expect(diagnostics(json).map(\.path) == ["layers[0].costs.xeon.fp32", "layers[1].costs.v100", "edges[0].to"])
     }
 
     @Test func groupsRestrictOptionsToCommonDevices() throws {

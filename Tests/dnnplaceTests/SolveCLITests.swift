@@ -53,6 +53,34 @@ import Testing
         #expect(json["message"] == "infeasible: layer 'a' needs at least 4 GB of weights, more than any device that can run it holds (1 GB)")
     }
 
+    /// Pins of one group that differ: the file is well formed, the instance has no plan.
+    @Test func conflictingPinsInAGroupExitTwoWithThePath() throws {
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        let path = try scratch.file("""
+            {"devices": [{"name": "g0", "kind": "gpu"}, {"name": "g1", "kind": "gpu"}],
+             "links": {"intraServer": {"bandwidth": 1e9, "latency": 0}},
+             "layers": [{"name": "a", "costs": {"gpu": {"fp32": 1}}, "group": "g", "pin": "g0"},
+                        {"name": "b", "costs": {"gpu": {"fp32": 1}}, "group": "g", "pin": "g1"}]}
+            """)
+        let expected = "infeasible: layers[0].group: group 'g' cannot hold: no device can run all of its layers ('a', 'b'), or their pins differ"
+        for method in ["auto", "milp", "greedy"] {
+            let run = try dnnplace("solve", path, "--method", method, "--json")
+            #expect(run.status == 2, "\(method): \(run.stderr)")
+            let json = try JSONParser.parse(run.stdout)
+            #expect(json["status"] == "infeasible")
+            #expect(json["message"] == .string(expected))
+        }
+        let validate = try dnnplace("validate", path)
+        #expect(validate.status == 2)
+        #expect(validate.stderr.contains("infeasible: \(path): layers[0].group: group 'g' cannot hold"))
+        let verdict = try dnnplace("validate", path, "--json")
+        #expect(verdict.status == 2)
+        #expect(try JSONParser.parse(verdict.stdout)["infeasible"] == [.string(String(expected.dropFirst("infeasible: ".count)))])
+        let bound = try dnnplace("bound", path)
+        #expect(bound.status == 2)
+    }
+
     @Test func writeModelExportsAnLPFileGLPKReads() throws {
         let scratch = try ScratchFolder()
         defer { scratch.remove() }
