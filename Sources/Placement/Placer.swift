@@ -193,7 +193,7 @@ public enum Placer {
         ]
         guard objective == .throughput else { return best(plans)?.0 }
         plans += LPRounding.Rule.allCases.map { rule in fractional.map { LPRounding.place(problem, $0, rule: rule) } }
-        guard let known = best(plans) else { return ContiguousSplit.place(problem) }
+        guard let known = best(plans) else { return best([ContiguousSplit.place(problem)])?.0 }
         if let fractional, known.1.period <= fractional.bound * (1 + dpSkipGap) { return known.0 }
         // The best period so far prunes the contiguous split's dynamic programme.
         return best([known.0, ContiguousSplit.place(problem, below: known.1.period)])?.0
