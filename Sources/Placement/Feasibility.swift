@@ -33,9 +33,7 @@ public enum Feasibility {
             }
         }
         if let budget = problem.instance.accuracyBudget {
-            let cheapest = (0..<n).reduce(0) { total, v in
-                total + (problem.options[v].map { problem.sensitivity(v, $0.precision) }.min() ?? 0)
-            }
+            let cheapest = (0..<n).reduce(0) { $0 + problem.leastSensitivity($1) }
             if cheapest > budget * (1 + 1e-12) {
                 return "the lowest possible accuracy cost is \(formatSignificant(cheapest)), above the budget \(formatSignificant(budget))"
             }

@@ -69,6 +69,9 @@ public struct Problem: Sendable {
 
     public func sensitivity(_ v: Int, _ p: Int) -> Double { sensitivityTable[v * precisionCount + p] }
 
+    /// The least accuracy cost layer v can have among its options: what any plan spends on it.
+    public func leastSensitivity(_ v: Int) -> Double { options[v].map { sensitivity(v, $0.precision) }.min() ?? 0 }
+
     public func weightBytes(_ v: Int, _ p: Int) -> Double { params[v] * bits[p] / 8 }
 
     /// Whether layer v's option fits its device's whole memory: one that does not is in no plan.

@@ -29,7 +29,6 @@ enum LPRounding {
         var precision = [Int](repeating: 0, count: n)
         var load = [Double](repeating: 0, count: problem.deviceCount)
         func sensitivity(_ v: Int, _ option: Problem.Option) -> Double { problem.sensitivity(v, option.precision) }
-        func leastSensitivity(_ v: Int) -> Double { problem.options[v].map { sensitivity(v, $0) }.min() ?? 0 }
         func choose(_ v: Int, _ option: Problem.Option) {
             (device[v], precision[v]) = (option.device, option.precision)
             load[option.device] += option.cost
@@ -39,7 +38,7 @@ enum LPRounding {
         for v in 0..<n {
             guard let whole = fractions[v].firstIndex(where: { $0 >= 1 - wholeTolerance }) else {
                 split.append(v)
-                slack -= leastSensitivity(v)
+                slack -= problem.leastSensitivity(v)
                 continue
             }
             choose(v, problem.options[v][whole])
@@ -49,11 +48,11 @@ enum LPRounding {
             zip(problem.options[v], fractions[v]).reduce(0) { $0 + $1.0.cost * $1.1 }
         }
         for v in split.sorted(by: { fractionalCost($0) > fractionalCost($1) }) {
-            slack += leastSensitivity(v)
+            slack += problem.leastSensitivity(v)
             // The least sensitive options always qualify, even when the whole choices overspent
             // the budget (the Lagrangian's average meets it only nearly; the plan then fails
             // evaluation).
-            let limit = max(slack, leastSensitivity(v)) + 1e-12
+            let limit = max(slack, problem.leastSensitivity(v)) + 1e-12
             let allowed = zip(problem.options[v], fractions[v]).filter { sensitivity(v, $0.0) <= limit }
             let leastLoad = allowed.min { load[$0.0.device] + $0.0.cost < load[$1.0.device] + $1.0.cost }!.0
             let option: Problem.Option

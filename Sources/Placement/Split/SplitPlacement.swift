@@ -233,7 +233,7 @@ private struct PlacedState {
     /// Per layer, its least accuracy cost and its group: what later layers need of the budget,
     /// and which of them a placed group pins.
     let leastAccuracyCost: [Double]
-    let group: [String?]
+    let groupOf: [String?]
 
     init(_ problem: Problem) {
         self.problem = problem
@@ -246,8 +246,8 @@ private struct PlacedState {
         memoryUsed = [Double](repeating: 0, count: problem.deviceCount)
         loads = LoadTracker(problem)
         let caps = PrecisionAllocation.caps(problem)
-        leastAccuracyCost = (0..<n).map { leastSensitivity(problem, $0) }
-        group = problem.instance.layers.map(\.group)
+        leastAccuracyCost = (0..<n).map(problem.leastSensitivity)
+        groupOf = problem.instance.layers.map(\.group)
         let share = (0..<n).map { [leastAccuracyCost] v in max(leastAccuracyCost[v], caps.map { $0[v] }.flatMap { $0.isFinite ? $0 : nil } ?? 0) }
         self.share = share
         reserve = share.reduce(0, +)
@@ -391,7 +391,7 @@ private struct PlacedState {
     func groupDevices() -> [String: Int] {
         var groupDevice: [String: Int] = [:]
         for v in device.indices where device[v] >= 0 {
-            if let group = group[v] { groupDevice[group] = device[v] }
+            if let group = groupOf[v] { groupDevice[group] = device[v] }
         }
         return groupDevice
     }
@@ -402,7 +402,7 @@ private struct PlacedState {
     func memoryLeft(outside module: Set<Int>, groupDevice: [String: Int]) -> [Double] {
         var left = zip(problem.instance.devices, memoryUsed).map { $0.memory - $1 }
         for v in device.indices where device[v] < 0 && !module.contains(v) {
-            guard let d = group[v].flatMap({ groupDevice[$0] }) ?? onlyDevice[v] else { continue }
+            guard let d = groupOf[v].flatMap({ groupDevice[$0] }) ?? onlyDevice[v] else { continue }
             left[d] -= leastWeight[v]
         }
         return left
@@ -511,10 +511,6 @@ private struct PlacedState {
             ready[device[v]] = max(ready[device[v]], finish[v])
         }
     }
-}
-
-private func leastSensitivity(_ problem: Problem, _ v: Int) -> Double {
-    problem.options[v].map { problem.sensitivity(v, $0.precision) }.min() ?? 0
 }
 
 /// One module as a problem of its own: its layers (sub-layer i is `module[i]`), followed, for
