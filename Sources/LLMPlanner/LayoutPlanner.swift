@@ -46,31 +46,8 @@ public struct LayoutPlanner: Sendable {
         self.timeLimit = timeLimit
     }
 
-    /// The most configurations (ways to cut one server into tensor-parallel groups) a server
-    /// may have: the search lists them all first. For Llama-2-13B (degrees up to 8) 64 GPUs in
-    /// one server have 17,361, and the full search (with a server of 4 T4s) takes 0.4 s; 256
-    /// have 3.2 million, and listing them took 11 GB and 27 s against a limit of 5. 72 GPUs (an
-    /// NVL72 rack) have at most 45,564, with every degree up to 64.
-    public static let configurationLimit = 50_000.0
-
-    /// Why the cluster is too large for the search (a server with more configurations than
-    /// `configurationLimit`), or nil: checked before `plan()`, which would list them all.
-    /// Identical servers share one count, as they share one class in the search.
-    public func oversizedServer() -> String? {
-        for server in cluster.classes.map(\.template) {
-            let count = serverConfigurationCount(server, degrees: costModel.tensorParallelDegrees)
-            if count > Self.configurationLimit {
-                return "server '\(server.name)' can be cut into \(String(format: "%.3g", count)) sets of tensor-parallel groups, "
-                    + "more than the \(Int(Self.configurationLimit)) the search lists: describe it as several servers"
-            }
-        }
-        return nil
-    }
-
-    /// The best layout of the space. Callers check `oversizedServer()` first: past its limit
-    /// the configurations alone would take gigabytes, and this stops at once instead.
+    /// The best layout of the space.
     public func plan() throws(InfeasibleLayout) -> LayoutPlan {
-        if let oversized = oversizedServer() { preconditionFailure("plan() on a cluster too large to search: \(oversized)") }
         let clock = ContinuousClock.now
         let space = SearchSpace(costModel: costModel, cluster: cluster, precisions: precisions)
         let (layout, proven) =

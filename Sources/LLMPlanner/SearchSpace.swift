@@ -1,14 +1,12 @@
 import PlacementModel
 
-/// What the layout searches share: server classes, the group types and configurations of each,
+/// What the layout searches share: server classes, the group types of each,
 /// and stage profiles indexed by (group type, embedding/head flags, send link, precision).
 struct SearchSpace {
     struct ServerClass {
         var template: Cluster.Server
         var members: [Int]
         var groupTypes: [GroupType]
-        /// Configurations as indices into groupTypes.
-        var configurations: [[Int]]
     }
 
     let costModel: ServingCostModel
@@ -26,10 +24,7 @@ struct SearchSpace {
             let types = serverClass.template.gpus.flatMap { gpu in
                 costModel.tensorParallelDegrees(upTo: gpu.count).map { GroupType(kind: gpu.kind, degree: $0) }
             }
-            let configurations = serverConfigurations(serverClass.template, degrees: costModel.tensorParallelDegrees)
-                .map { $0.map { types.firstIndex(of: $0)! } }
-            return ServerClass(
-                template: serverClass.template, members: serverClass.members, groupTypes: types, configurations: configurations)
+            return ServerClass(template: serverClass.template, members: serverClass.members, groupTypes: types)
         }
     }
 
@@ -58,8 +53,8 @@ struct SearchSpace {
     }
 }
 
-/// One server's part of a found layout: its groups in configuration order with their roles and
-/// layer counts (and precisions where the search fixed them).
+/// One server's part of a found layout: its groups in the order the search added them, with
+/// their roles and layer counts (and precisions where the search fixed them).
 struct ServerSolution {
     struct Group {
         var type: GroupType

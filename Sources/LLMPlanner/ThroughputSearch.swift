@@ -3,8 +3,8 @@
 ///
 /// Within a period, each group can hold at most the layers that fit its memory and its time
 /// (at the precision that allows most), so a period is feasible exactly when some choice of
-/// groups and roles covers all layers: a DP over the groups of each server configuration
-/// (which group holds the embedding, the head, the network send), then a knapsack over servers
+/// groups and roles covers all layers: a DP over each server's groups (which group holds the
+/// embedding, the head, the network send; `GroupKnapsack`), then a knapsack over servers
 /// on (stages used, roles placed). Identical servers share their class's tables, and at most
 /// `inFlight` of them can be used, so the knapsack does not grow with the machine count.
 struct ThroughputSearch {
@@ -21,94 +21,75 @@ struct ThroughputSearch {
         self.profiles = profiles
     }
 
-    /// A server configuration's best coverage per final role state, with the choices made.
-    private struct ConfigurationDP {
-        /// values[i][state]: most layers the first i groups cover, -1 when unreachable.
-        var values: [[Int]]
-        var parents: [[(state: Int, flags: Int, network: Bool)]]
-    }
+    /// Elements of the server DP: (groups used q, role state) at q·8 + state.
+    private static func element(groups q: Int, state: Int) -> Int { q * 8 + state }
 
-    /// One group's DP step from `current` (most layers covered per state), with the choice
-    /// behind each value.
-    private func step(_ current: [Int], group: Int, lone: Bool, capacities: [Int])
-        -> (values: [Int], parents: [(state: Int, flags: Int, network: Bool)])
+    /// One group's DP step: from the most layers covered per (groups used, role state), the
+    /// most after one more group, with the element before and the roles taken.
+    private func step(_ current: [Double], group: Int, lone: Bool, capacities: [Int])
+        -> [(value: Double, from: Int, choice: (flags: Int, network: Bool))?]
     {
-        var next = [Int](repeating: -1, count: 8)
-        var parent = [(state: Int, flags: Int, network: Bool)](repeating: (0, 0, false), count: 8)
-        for state in 0..<8 where current[state] >= 0 {
-            for option in rules.options(state: state, lone: lone) {
-                let send = rules.sendIndex(network: option.network, lone: lone)
-                let n = capacities[SearchSpace.key(group: group, flags: option.flags, send: send)]
-                guard n >= 1 else { continue }
-                let to = state | option.flags | (option.network ? RoleRules.network : 0)
-                if current[state] + n > next[to] {
-                    next[to] = current[state] + n
-                    parent[to] = (state, option.flags, option.network)
+        var next = [(value: Double, from: Int, choice: (flags: Int, network: Bool))?](repeating: nil, count: current.count)
+        for q in 0..<inFlight {
+            for state in 0..<8 where current[Self.element(groups: q, state: state)] >= 0 {
+                let from = Self.element(groups: q, state: state)
+                for option in rules.options(state: state, lone: lone) {
+                    let send = rules.sendIndex(network: option.network, lone: lone)
+                    let n = capacities[SearchSpace.key(group: group, flags: option.flags, send: send)]
+                    guard n >= 1 else { continue }
+                    let to = Self.element(groups: q + 1, state: state | option.flags | (option.network ? RoleRules.network : 0))
+                    let value = current[from] + Double(n)
+                    if value > next[to]?.value ?? -1 { next[to] = (value, from, (option.flags, option.network)) }
                 }
             }
         }
-        return (next, parent)
+        return next
     }
 
-    private static let startValues = [0] + [Int](repeating: -1, count: 7)
-
-    private func coverage(_ configuration: [Int], capacities: [Int]) -> ConfigurationDP {
-        var dp = ConfigurationDP(values: [Self.startValues], parents: [])
-        for group in configuration {
-            let (next, parent) = step(dp.values.last!, group: group, lone: configuration.count == 1, capacities: capacities)
-            dp.values.append(next)
-            dp.parents.append(parent)
+    /// The groups behind a server's entry, with the layers each covers.
+    private func groups(
+        _ knapsack: GroupKnapsack<(flags: Int, network: Bool)>, element: Int, types: [GroupType], capacities: [Int]
+    ) -> [ServerSolution.Group] {
+        knapsack.groups(reaching: element).map { group in
+            let send = rules.sendIndex(network: group.choice.network, lone: group.lone)
+            let n = capacities[SearchSpace.key(group: group.index, flags: group.choice.flags, send: send)]
+            return .init(type: types[group.index], flags: group.choice.flags, network: group.choice.network, layers: n)
         }
-        return dp
-    }
-
-    private func groups(_ dp: ConfigurationDP, configuration: [Int], types: [GroupType], capacities: [Int], final: Int)
-        -> [ServerSolution.Group]
-    {
-        var state = final
-        var result: [ServerSolution.Group] = []
-        for i in stride(from: configuration.count, to: 0, by: -1) {
-            let step = dp.parents[i - 1][state]
-            let send = rules.sendIndex(network: step.network, lone: configuration.count == 1)
-            let n = capacities[SearchSpace.key(group: configuration[i - 1], flags: step.flags, send: send)]
-            result.append(.init(type: types[configuration[i - 1]], flags: step.flags, network: step.network, layers: n))
-            state = step.state
-        }
-        return result.reversed()
     }
 
     /// A layout's servers that run every decode step within `period`, or nil.
     func solve(period: Double) -> [ServerSolution]? {
         let layers = space.layers
-        // Per class: the best (coverage, configuration, final state) for (groups used, flags).
-        var tables: [[[(coverage: Int, configuration: Int, state: Int)]]] = []
+        // Per class: the best (coverage, element) for (groups used, flags), and its DP.
+        var tables: [[[(coverage: Int, element: Int)]]] = []
+        var knapsacks: [GroupKnapsack<(flags: Int, network: Bool)>] = []
         var capacityTables: [[Int]] = []
         for (c, serverClass) in space.classes.enumerated() {
             let capacities = profiles[c].map { byPrecision in
                 byPrecision.map { $0.maxLayers(period: period) }.max() ?? -1
             }
-            let maxGroups = serverClass.configurations.map(\.count).max() ?? 0
-            var table = [[(coverage: Int, configuration: Int, state: Int)]](
-                repeating: [(coverage: Int, configuration: Int, state: Int)](repeating: (-1, 0, 0), count: 4), count: maxGroups + 1)
-            var prefixes = PrefixSharingDP(start: Self.startValues)
-            for (index, configuration) in serverClass.configurations.enumerated() where configuration.count <= inFlight {
-                let last = prefixes.values(after: configuration) { step($0, group: $1, lone: $2, capacities: capacities).values }
-                for (state, value) in last.enumerated() where value >= 0 && rules.isComplete(state) {
-                    if value > table[configuration.count][state & 3].coverage {
-                        table[configuration.count][state & 3] = (value, index, state)
-                    }
+            var start = [Double](repeating: -1, count: Self.element(groups: inFlight + 1, state: 0))
+            start[0] = 0
+            let knapsack = GroupKnapsack(
+                server: serverClass.template, groupTypes: serverClass.groupTypes, start: start, unreachable: -1, isBetter: >
+            ) { step($0, group: $1, lone: $2, capacities: capacities) }
+            var table = [[(coverage: Int, element: Int)]](
+                repeating: [(coverage: Int, element: Int)](repeating: (-1, 0), count: 4), count: inFlight + 1)
+            for q in 1...inFlight {
+                for state in 0..<8 where rules.isComplete(state) {
+                    let element = Self.element(groups: q, state: state)
+                    let value = Int(knapsack.values[element])
+                    if value > table[q][state & 3].coverage { table[q][state & 3] = (value, element) }
                 }
             }
             tables.append(table)
+            knapsacks.append(knapsack)
             capacityTables.append(capacities)
         }
-        func solution(classIndex c: Int, server: Int, entry: (coverage: Int, configuration: Int, state: Int)) -> ServerSolution {
-            let configuration = space.classes[c].configurations[entry.configuration]
-            return ServerSolution(
+        func solution(classIndex c: Int, server: Int, entry: (coverage: Int, element: Int)) -> ServerSolution {
+            ServerSolution(
                 server: server,
-                groups: groups(
-                    coverage(configuration, capacities: capacityTables[c]), configuration: configuration, types: space.classes[c].groupTypes,
-                    capacities: capacityTables[c], final: entry.state))
+                groups: groups(knapsacks[c], element: entry.element, types: space.classes[c].groupTypes, capacities: capacityTables[c]))
         }
 
         if !rules.multiServer {

@@ -102,7 +102,6 @@ struct LLM: ParsableCommand {
                 memoryFraction: memoryFraction, objective: objective)
             let costModel = ServingCostModel(model: language, catalog: servers.catalog, workload: workload)
             let planner = LayoutPlanner(costModel: costModel, cluster: servers, precisions: precisionList, timeLimit: timeLimit)
-            if let oversized = planner.oversizedServer() { throw InputError(file: cluster, oversized) }
             let plan: LayoutPlan
             do throws(InfeasibleLayout) {
                 plan = try planner.plan()

@@ -195,43 +195,6 @@ struct LayoutPlannerTests {
         }
     }
 
-    /// The count that guards the search equals the configurations it would list, and a server
-    /// too large to list (128 GPUs took 11 GB and minutes) is named before any is listed.
-    @Test func configurationsAreCountedWithoutListingThem() throws {
-        let catalog = try testCatalog()
-        for gpus in [[("small", 1)], [("small", 8)], [("small", 13), ("big", 4)], [("big", 16), ("small", 6)]] {
-            let server = cluster([("s", gpus)], catalog: catalog).servers[0]
-            for degrees in [{ (n: Int) in Array([1, 2, 4, 8, 16].prefix { $0 <= n }) }, { (n: Int) in [1, 4].filter { $0 <= n } }] {
-                let listed = serverConfigurations(server, degrees: degrees).count
-                #expect(serverConfigurationCount(server, degrees: degrees) == Double(listed), "\(gpus)")
-            }
-        }
-        let costModel = ServingCostModel(model: tinyModel, catalog: catalog, workload: Workload(objective: .throughput))
-        let fits = LayoutPlanner(costModel: costModel, cluster: cluster([("s", [("small", 8)])], catalog: catalog), precisions: ["fp16"])
-        #expect(fits.oversizedServer() == nil)
-        let rack = LayoutPlanner(costModel: costModel, cluster: cluster([("rack", [("small", 128)])], catalog: catalog), precisions: ["fp16"])
-        let reason = try #require(rack.oversizedServer())
-        #expect(reason.hasPrefix("server 'rack' can be cut into") && reason.hasSuffix("describe it as several servers"), "\(reason)")
-    }
-
-    /// Sharing prefixes gives each configuration the values of stepping through all its groups
-    /// (a lone group stepped as lone), in the order the configurations are listed and when
-    /// some are skipped, as the throughput search skips those with too many groups.
-    @Test func prefixSharingMatchesSteppingEachConfiguration() throws {
-        let server = cluster([("s", [("small", 9), ("big", 4)])], catalog: try testCatalog()).servers[0]
-        let configurations = serverConfigurations(server) { n in [1, 2, 4].filter { $0 <= n } }.map { groups in
-            groups.map { $0.degree * ($0.kind == "big" ? 100 : 1) }
-        }
-        func step(_ trace: [String], _ group: Int, _ lone: Bool) -> [String] { trace + ["\(group)\(lone ? "!" : "")"] }
-        for skipping in [0, 3] {
-            var prefixes = PrefixSharingDP(start: [String]())
-            for (index, configuration) in configurations.enumerated() where skipping == 0 || index % skipping != 0 {
-                let direct = configuration.reduce([String]()) { step($0, $1, configuration.count == 1) }
-                #expect(prefixes.values(after: configuration, step: step) == direct, "\(configuration)")
-            }
-        }
-    }
-
     @Test func memoryProportionalSplitsLayersByMemory() throws {
         let catalog = try bundledCatalog()
         let model = try LanguageModel.load(path: bundled("instances/llm/llama-2-13b.json"))
