@@ -30,7 +30,7 @@ struct ThroughputSearch {
         -> [(value: Double, from: Int, choice: (flags: Int, network: Bool))?]
     {
         var next = [(value: Double, from: Int, choice: (flags: Int, network: Bool))?](repeating: nil, count: current.count)
-        for q in 0..<inFlight {
+        for q in 0..<(current.count / 8 - 1) {
             for state in 0..<8 where current[Self.element(groups: q, state: state)] >= 0 {
                 let from = Self.element(groups: q, state: state)
                 for option in rules.options(state: state, lone: lone) {
@@ -68,14 +68,16 @@ struct ThroughputSearch {
             let capacities = profiles[c].map { byPrecision in
                 byPrecision.map { $0.maxLayers(period: period) }.max() ?? -1
             }
-            var start = [Double](repeating: -1, count: Self.element(groups: inFlight + 1, state: 0))
+            // A server holds at most one group per GPU.
+            let maxGroups = min(inFlight, serverClass.template.gpus.reduce(0) { $0 + $1.count })
+            var start = [Double](repeating: -1, count: Self.element(groups: maxGroups + 1, state: 0))
             start[0] = 0
             let knapsack = GroupKnapsack(
                 server: serverClass.template, groupTypes: serverClass.groupTypes, start: start, unreachable: -1, isBetter: >
             ) { step($0, group: $1, lone: $2, capacities: capacities) }
             var table = [[(coverage: Int, element: Int)]](
-                repeating: [(coverage: Int, element: Int)](repeating: (-1, 0), count: 4), count: inFlight + 1)
-            for q in 1...inFlight {
+                repeating: [(coverage: Int, element: Int)](repeating: (-1, 0), count: 4), count: maxGroups + 1)
+            for q in 1...maxGroups {
                 for state in 0..<8 where rules.isComplete(state) {
                     let element = Self.element(groups: q, state: state)
                     let value = Int(knapsack.values[element])
